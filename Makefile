@@ -1,0 +1,92 @@
+# The course's tasks. `make book` and `make test` set everything up on a fresh machine.
+# Each target is idempotent: the virtual environment is rebuilt only when requirements.txt or
+# pyproject.toml change, the book only when a page, a notebook or the package changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+SETUP  := $(VENV)/.setup-done
+HTML   := _build/html/index.html
+
+# Everything the rendered book is made from.
+BOOK_SOURCES := _config.yml _toc.yml $(shell find book notebooks companion -type f \
+                  \( -name '*.md' -o -name '*.ipynb' -o -name '*.py' -o -name '*.bib' -o -name '*.csv' \
+                     -o -name '*.css' -o -name '*.js' \) -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
+
+# Test and book runs: no GUI backend, no progress bars in saved outputs, fixed hash seed.
+export MPLBACKEND ?= Agg
+export COMPANION_PROGRESS ?= 0
+export PYTHONHASHSEED := 0
+# pip's per-machine index settings can print one warning per package; keep set-up output readable.
+QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+
+.PHONY: help setup book test lint unit notebooks book-check browser screenshot lab student bench clean
+
+help:  ## list the tasks
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
+
+setup: $(SETUP)  ## create .venv and install the pinned requirements and the package
+
+$(SETUP): requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 and run make again."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
+	$(BIN)/python -m pip install --quiet -r requirements.txt $(QUIET_PIP)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIET_PIP)
+	@touch $@
+	@echo "Set-up done: $(VENV) holds the pinned requirements and the companion package."
+
+book: $(HTML)  ## build the rendered book into _build/html
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+$(HTML): $(SETUP) $(BOOK_SOURCES)
+	# -W: warnings are errors; -n: a broken cross-reference is a warning, hence an error.
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	@touch $@
+
+test: lint unit notebooks book-check browser  ## every check: ruff, unit tests, notebooks, book build, browser
+	@echo "make test: all checks passed."
+
+lint: $(SETUP)  ## ruff, and no notebook committed with outputs
+	$(BIN)/ruff check .
+	$(BIN)/nbstripout --verify notebooks/*.ipynb || { echo "A notebook holds outputs: run '$(BIN)/nbstripout notebooks/*.ipynb'."; exit 1; }
+
+unit: $(SETUP)  ## unit and property tests of the companion package
+	$(BIN)/python -m pytest tests -m "not book" --ignore=tests/browser -q
+
+NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
+
+notebooks: $(SETUP)  ## execute every notebook of the book with nbval (fails if one in _toc.yml did not run)
+	$(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q
+
+book-check: $(HTML)  ## the book build (warnings as errors), then checks of the built pages
+	$(BIN)/python -m pytest tests -m book --ignore=tests/browser -q
+
+browser: $(HTML) chromium  ## load every page in headless Chromium with the network blocked
+	$(BIN)/python -m pytest tests/browser -q
+
+screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
+	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png
+
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "The browser test needs Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)."; exit 1; fi; }
+
+lab: $(SETUP)  ## JupyterLab on the notebooks, with the venv's kernel
+	$(BIN)/jupyter lab notebooks
+
+student: $(SETUP)  ## student copies of the notebooks, without solution cells, in student/
+	$(BIN)/python -m tools.make_student notebooks student
+
+bench: $(SETUP)  ## the heavy experiments; writes benchmarks/results/ (minutes)
+	$(BIN)/python -m benchmarks.run_all
+
+clean:  ## remove the build, the student copies and the venv
+	rm -rf _build student $(VENV) .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

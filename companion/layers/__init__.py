@@ -1,0 +1,5 @@
+"""Layers the models are built from. Each lives in its own module; this package re-exports them.
+
+Add one import line per layer module below; do not rewrite this file.
+"""
+from companion.layers.heads import BayesianHead, HeteroscedasticLogitHead, MCDropoutHead, UncertainModel  # noqa: F401

@@ -1,0 +1,5 @@
+"""The course's figures, one module per theme; this package re-exports them.
+
+Add one import line per plot module below; do not rewrite this file.
+"""
+from companion.plots.calibration import reliability_diagram, risk_coverage_curve  # noqa: F401

@@ -1,0 +1,121 @@
+"""Headless Chromium on the built book, with every request that would leave the machine blocked.
+
+Used by the browser test (tests/browser/) and by `make screenshot`. Needs Debian's `chromium`
+(`apt-get install chromium`) and the `playwright` Python package (no browser download).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+# Flags that stop Chromium's own background traffic (updates, sync, safe browsing): on a closed
+# network each of those would show up as a refused request.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-default-apps", "--disable-extensions"]
+
+
+def chromium_path() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    raise RuntimeError("Chromium was not found: install it with `apt-get install chromium` (Debian/Ubuntu).")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path = HTML) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 (a free port) and yield the base URL."""
+    if not (folder / "index.html").exists():
+        raise RuntimeError(f"{folder}/index.html does not exist: run `make book` first.")
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class PageReport:
+    """What happened while one page loaded."""
+    url: str
+    blocked: list[str] = field(default_factory=list)        # requests that tried to leave the machine
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)         # local requests that failed (404, ...)
+    broken_images: list[str] = field(default_factory=list)
+    math_in_source: int = 0                                  # math elements in the HTML
+    math_typeset: int = 0                                    # MathJax outputs rendered with a size
+    widgets_in_source: int = 0
+    widgets_rendered: int = 0
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def visit(b, base: str, path: str, screenshot: Path | None = None) -> PageReport:
+    """Load `base + path` with the network blocked, wait for math and widgets, and report."""
+    host = urlparse(base).netloc
+    report = PageReport(url=base + path)
+    context = b.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+
+    def route(r):
+        parsed = urlparse(r.request.url)
+        if parsed.scheme in ("data", "blob") or parsed.netloc == host:
+            r.continue_()
+        else:
+            report.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and report.console_errors.append(m.text))
+    page.on("pageerror", lambda e: report.console_errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and report.failed.append(f"{r.status} {r.url}"))
+    page.goto(report.url, wait_until="load")
+    report.math_in_source = page.locator(".math").count()
+    if report.math_in_source:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+        page.evaluate("() => MathJax.startup.promise")
+        report.math_typeset = page.evaluate(
+            "() => Array.from(document.querySelectorAll('mjx-container svg'))"
+            ".filter(s => s.getBoundingClientRect().width > 0).length")
+    report.widgets_in_source = page.locator("script[type='application/vnd.jupyter.widget-view+json']").count()
+    if report.widgets_in_source:
+        with contextlib.suppress(Exception):
+            page.wait_for_selector(".jupyter-widgets", timeout=15000)
+        report.widgets_rendered = page.locator(".jupyter-widgets").count()
+    page.wait_for_load_state("networkidle")
+    report.broken_images = page.evaluate(
+        "() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=False)
+    context.close()
+    return report
