@@ -1,0 +1,131 @@
+"""Making probabilities honest after training, and testing whether a filter is better than chance.
+
+- `fit_temperature` / `TemperatureScaler`: temperature scaling (Guo et al., 2017). One number T,
+  fitted on the *validation* set by minimising log loss; test probabilities become sigmoid(logit / T).
+  T > 1 softens an over-confident model; it never changes which side of 0.5 a prediction is on.
+- `filter_vs_random`: is "trade only when the uncertainty is low" better than keeping the same
+  number of days at random? Wilson interval of the kept days' accuracy, and the spread of accuracy
+  over many random subsets of the same size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from scipy.optimize import minimize_scalar
+from scipy.special import expit, logit
+from scipy.stats import binomtest
+from torch import nn
+
+_EPS = 1e-6
+
+
+def _flat(y, p) -> tuple[np.ndarray, np.ndarray]:
+    y, p = np.asarray(y, dtype=float).ravel(), np.asarray(p, dtype=float).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"y and the predictions must have the same number of values, got {y.size} and {p.size}")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("y must hold only 0 (down) and 1 (up)")
+    return y, p
+
+
+def probability_to_logit(p) -> np.ndarray:
+    """ln(p / (1 - p)), clipped away from 0 and 1 so that it stays finite."""
+    return logit(np.clip(np.asarray(p, dtype=float), _EPS, 1 - _EPS))
+
+
+def _nll(logits: np.ndarray, y: np.ndarray, t: float) -> float:
+    z = logits / t
+    # log(1 + exp(-z)) for y = 1, log(1 + exp(z)) for y = 0, stable for large |z|
+    return float(np.mean(np.logaddexp(0.0, np.where(y == 1, -z, z))))
+
+
+def fit_temperature(logits, y, bounds: tuple[float, float] = (0.05, 20.0)) -> float:
+    """The temperature T minimising the log loss of sigmoid(logits / T) on (validation) data.
+
+    logits, y: any equal shapes (flattened). Searches log T in ``bounds``.
+    """
+    y, z = _flat(y, logits)
+    res = minimize_scalar(lambda s: _nll(z, y, float(np.exp(s))),
+                          bounds=(np.log(bounds[0]), np.log(bounds[1])), method="bounded",
+                          options={"xatol": 1e-6})
+    return float(np.exp(res.x))
+
+
+class TemperatureScaler:
+    """fit(val_logits, y_val) then transform(test_logits) -> calibrated probabilities.
+
+    Use ``fit_proba`` / ``transform_proba`` when the model only gives probabilities.
+    """
+
+    def __init__(self):
+        self.temperature: float | None = None
+
+    def fit(self, logits, y) -> TemperatureScaler:
+        self.temperature = fit_temperature(logits, y)
+        return self
+
+    def fit_proba(self, p, y) -> TemperatureScaler:
+        return self.fit(probability_to_logit(p), y)
+
+    def transform(self, logits) -> np.ndarray:
+        if self.temperature is None:
+            raise RuntimeError("TemperatureScaler is not fitted: call fit(val_logits, y_val) first.")
+        return expit(np.asarray(logits, dtype=float) / self.temperature)
+
+    def transform_proba(self, p) -> np.ndarray:
+        return self.transform(probability_to_logit(p))
+
+
+class TemperatureScaled(nn.Module):
+    """A logit model with its logits divided by a fitted temperature (for `train.predict_proba`).
+
+    forward(x) = model(x) / T; predict_proba(x) = sigmoid(forward(x)).
+    """
+
+    def __init__(self, model: nn.Module, temperature: float):
+        super().__init__()
+        if temperature <= 0:
+            raise ValueError(f"temperature must be positive, got {temperature}")
+        self.model, self.temperature = model, float(temperature)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x) / self.temperature
+
+    def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self(x))
+
+
+def filter_vs_random(y, p, keep, *, n_draws: int = 2000, seed: int = 0,
+                     level: float = 0.95) -> dict:
+    """Accuracy of the days a filter keeps, against random filters keeping as many days.
+
+    y: 0/1 outcomes; p: predicted P(up) (decision: up when p >= 0.5); keep: boolean mask, same shape.
+    Returns a dict: n_kept, coverage, accuracy, low, high (Wilson interval), random_mean,
+    random_low, random_high (the central ``level`` range of accuracy over ``n_draws`` random
+    subsets of size n_kept), p_value (share of random subsets at least as accurate as the filter).
+    """
+    y, p = _flat(y, p)
+    keep = np.asarray(keep, dtype=bool).ravel()
+    if keep.shape != y.shape:
+        raise ValueError(f"keep must have one value per prediction ({y.size}), got {keep.size}")
+    correct = ((p >= 0.5) == (y == 1)).astype(float)  # a tie at 0.5 counts as up, as in metrics
+    n, k = int(keep.sum()), int(correct[keep].sum())
+    out = {"n_kept": n, "coverage": n / y.size}
+    if n == 0:
+        return out | {"accuracy": np.nan, "low": np.nan, "high": np.nan, "random_mean": np.nan,
+                      "random_low": np.nan, "random_high": np.nan, "p_value": np.nan}
+    ci = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    rng = np.random.default_rng(seed)
+    # Random subsets of size n, drawn without replacement: argsort of uniform keys per draw.
+    idx = np.argsort(rng.random((n_draws, y.size)), axis=1)[:, :n]
+    rand_acc = correct[idx].mean(axis=1)
+    acc = k / n
+    tail = (1 - level) / 2
+    return out | {
+        "accuracy": acc, "low": ci.low, "high": ci.high,
+        "random_mean": float(rand_acc.mean()),
+        "random_low": float(np.quantile(rand_acc, tail)),
+        "random_high": float(np.quantile(rand_acc, 1 - tail)),
+        "p_value": float((rand_acc >= acc - 1e-12).mean()),
+    }

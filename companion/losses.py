@@ -1,0 +1,111 @@
+"""Losses for chapters 06 and 07: the story's two losses, and what to use instead.
+
+- `AsymmetricBCE`: BCE on logits with a heavier weight on down days (the story's 1.5). Stable for any
+  logit (it uses ``binary_cross_entropy_with_logits``). Its optimum is *not* the true probability:
+  for a constant predictor it sits at logit(p) + ln(up_weight / down_weight) (`optimal_logit`).
+- `mu_only_bce`: the story's loss for its (mu, sigma) head, BCE on mu alone; sigma gets no gradient.
+- `HeteroscedasticBCE`: the Monte-Carlo loss that trains a logit mean and a logit noise scale
+  (Kendall & Gal, 2017).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def _check_same_shape(a: torch.Tensor, y: torch.Tensor, what: str) -> None:
+    if a.shape != y.shape:
+        raise ValueError(
+            f"{what} must be shaped like the targets y {tuple(y.shape)} (e.g. [batch, stock]), "
+            f"got {tuple(a.shape)}."
+        )
+
+
+class AsymmetricBCE(nn.Module):
+    """Weighted binary cross-entropy on logits: down days (y = 0) weigh ``down_weight``.
+
+    logits, y: [batch, stock] (any equal shapes) -> scalar mean of w_i * BCE_i, with
+    w_i = up_weight if y_i = 1 else down_weight. (The story's version applies BCE to a probability,
+    which overflows to inf for a saturated sigmoid; on logits it is exact for any value.)
+    """
+
+    def __init__(self, up_weight: float = 1.0, down_weight: float = 1.5):
+        super().__init__()
+        if up_weight <= 0 or down_weight <= 0:
+            raise ValueError(f"weights must be positive, got up={up_weight}, down={down_weight}")
+        self.up_weight, self.down_weight = float(up_weight), float(down_weight)
+
+    def forward(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        _check_same_shape(logits, y, "AsymmetricBCE logits")
+        y = y.to(logits.dtype)
+        weight = self.up_weight * y + self.down_weight * (1.0 - y)
+        return F.binary_cross_entropy_with_logits(logits, y, weight=weight)
+
+    def logit_shift(self) -> float:
+        """How far the optimal logit moves from the calibrated one: ln(up_weight / down_weight)."""
+        return math.log(self.up_weight / self.down_weight)
+
+    def equivalent_threshold(self) -> float:
+        """The threshold on a calibrated probability that gives the same decisions as 0.5 here.
+
+        The weighted model says "up" when logit(p) + ln(up/down) > 0, i.e. p > down / (up + down).
+        """
+        return self.down_weight / (self.up_weight + self.down_weight)
+
+
+def optimal_logit(p: float, up_weight: float = 1.0, down_weight: float = 1.5) -> float:
+    """The constant logit minimising the weighted BCE when a fraction p of the targets are 1.
+
+    Setting d/dz [p * up * softplus(-z) + (1 - p) * down * softplus(z)] = 0 gives
+    sigmoid(z) / (1 - sigmoid(z)) = p * up / ((1 - p) * down), i.e.
+    z* = ln(p / (1 - p)) + ln(up / down). With up = 1, down = 1.5 and p = 0.5: z* = -ln 1.5,
+    sigmoid(z*) = 0.4.
+    """
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"p must be strictly between 0 and 1, got {p}")
+    return math.log(p / (1 - p)) + math.log(up_weight / down_weight)
+
+
+def mu_only_bce(output: tuple[torch.Tensor, torch.Tensor], y: torch.Tensor) -> torch.Tensor:
+    """The story's loss for a (mu, sigma) head: BCE on the probability mu, sigma ignored.
+
+    output: (mu, sigma), each [batch, stock]; y: [batch, stock]. Because sigma does not appear,
+    autograd never reaches `fc_sigma`: after backward its .grad is None.
+    """
+    mu, _sigma = output
+    _check_same_shape(mu, y, "mu")
+    # clamp: BCE on a probability is -inf at exactly 0 or 1 (one reason to prefer logits).
+    eps = 1e-6
+    return F.binary_cross_entropy(mu.clamp(eps, 1 - eps), y.to(mu.dtype))
+
+
+class HeteroscedasticBCE(nn.Module):
+    """Monte-Carlo BCE for a Gaussian logit (Kendall & Gal, 2017, eq. 12 for two classes).
+
+    output: (mean, sigma), each [batch, stock]; y: [batch, stock].
+    Draw z_t = mean + sigma * eps_t, t = 1..T, eps_t ~ N(0, 1), and minimise
+    -log( (1/T) * sum_t P(y | z_t) ), computed stably with logsumexp of -BCE_t.
+    Averaging the *likelihood* (not the loss) is what lets sigma pay off: on a day the inputs
+    cannot explain, a wide spread of logits keeps some probability on the surprising outcome.
+    """
+
+    def __init__(self, n_samples: int = 20):
+        super().__init__()
+        if n_samples < 1:
+            raise ValueError(f"n_samples must be at least 1, got {n_samples}")
+        self.n_samples = n_samples
+
+    def forward(self, output: tuple[torch.Tensor, torch.Tensor], y: torch.Tensor) -> torch.Tensor:
+        mean, sigma = output
+        _check_same_shape(mean, y, "the logit mean")
+        _check_same_shape(sigma, y, "sigma")
+        y = y.to(mean.dtype)
+        eps = torch.randn((self.n_samples, *mean.shape), device=mean.device, dtype=mean.dtype)
+        z = mean.unsqueeze(0) + sigma.unsqueeze(0) * eps                  # [T, batch, stock]
+        log_lik = -F.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction="none")
+        log_mean_lik = torch.logsumexp(log_lik, dim=0) - math.log(self.n_samples)
+        return -log_mean_lik.mean()

@@ -1,0 +1,64 @@
+"""Figures for chapters 06 and 07: reliability diagrams and risk-coverage curves.
+
+Both draw from `companion.metrics` (reliability_table, risk_coverage), so the figure and the
+numbers in the text come from the same code. Each takes an ``ax`` to draw several models side by side.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from companion.metrics import reliability_table, risk_coverage
+
+
+def reliability_diagram(y, p, *, n_bins: int = 5, label: str | None = None, ax=None,
+                        strategy: str = "quantile", color=None):
+    """Observed fraction of up days against the mean predicted probability, bin by bin.
+
+    y, p: any equal shapes, e.g. [samples, stock]. Equal-frequency bins by default (probabilities
+    of weak models crowd near 0.5). Vertical bars: 95% Wilson intervals of each bin's fraction.
+    A calibrated model sits on the diagonal. Returns the axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.5))
+    table = reliability_table(y, p, n_bins, strategy=strategy)
+    err = np.vstack([table["frac_up"] - table["frac_low"], table["frac_high"] - table["frac_up"]])
+    ax.errorbar(table["mean_p"], table["frac_up"], yerr=err, marker="o", capsize=3,
+                label=label, color=color)
+    lo = min(table["mean_p"].min(), table["frac_low"].min(), 0.3)
+    hi = max(table["mean_p"].max(), table["frac_high"].max(), 0.7)
+    ax.plot([lo, hi], [lo, hi], ls="--", color="grey", lw=1, label="calibrated")
+    ax.set_xlabel("mean predicted P(up) in bin")
+    ax.set_ylabel("observed fraction of up days")
+    ax.set_title("Reliability diagram")
+    if label:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def risk_coverage_curve(y, p, *, confidence=None, label: str | None = None, ax=None,
+                        band: bool = True, min_n: int = 10, color=None):
+    """Accuracy of the most confident predictions against the fraction of them kept.
+
+    y, p: any equal shapes; confidence: same size (default |p - 0.5|), higher = trade first.
+    Shaded band: 95% Wilson interval. Points scoring fewer than ``min_n`` predictions are not drawn
+    (their intervals span most of [0, 1]). A dotted line marks the accuracy of keeping everything.
+    Returns the axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 4))
+    rc = risk_coverage(y, p, confidence=confidence)
+    rc = rc[rc["n"] >= min_n]
+    (line,) = ax.plot(rc["coverage"], rc["accuracy"], label=label, color=color)
+    if band:
+        ax.fill_between(rc["coverage"], rc["low"], rc["high"], alpha=0.15, color=line.get_color())
+    ax.axhline(rc["accuracy"].iloc[-1], ls=":", color=line.get_color(), lw=1)
+    ax.axhline(0.5, ls="--", color="grey", lw=1)
+    ax.set_xlabel("coverage (fraction of predictions acted on)")
+    ax.set_ylabel("accuracy of those acted on")
+    ax.set_title("Risk-coverage: trade only the most confident")
+    ax.set_xlim(0, 1)
+    if label:
+        ax.legend(fontsize=8)
+    return ax

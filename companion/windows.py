@@ -1,0 +1,175 @@
+"""From a table of features to the tensors a model trains on, without leaking the future.
+
+A *sample* is one prediction moment t (a close): its input is the last ``lookback`` days of
+every stock's features up to and including t, X[t] of shape [stock, time, feature], and its target
+is whether each stock's adjusted close is higher ``horizon`` trading days later, y[t] of shape [stock].
+
+Three leaks are closed here:
+
+- look-ahead: inputs end at t, targets start after t;
+- overlap across the split: consecutive samples share lookback - 1 days of input, and a target
+  lies ``horizon`` days ahead, so `chronological_split` drops ``embargo`` samples between the parts;
+- statistics from the future: `Standardizer` is fitted on the training windows only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Windows:
+    """A stack of samples.
+
+    X : float32 [samples, stocks, time, features]
+    y : float32 [samples, stocks]   1.0 when adj_close[t + horizon] > adj_close[t]
+    ret : float32 [samples, stocks] log(adj_close[t + horizon] / adj_close[t])
+    dates : the prediction day t of each sample (the last input day)
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    ret: np.ndarray
+    dates: pd.DatetimeIndex
+    codes: list[str]
+    features: list[str]
+    lookback: int
+    horizon: int
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    def __getitem__(self, index) -> Windows:
+        if isinstance(index, int | np.integer):
+            index = [int(index)]
+        index = np.asarray(index) if not isinstance(index, slice) else index
+        return Windows(self.X[index], self.y[index], self.ret[index], self.dates[index],
+                       list(self.codes), list(self.features), self.lookback, self.horizon)
+
+    def __repr__(self) -> str:
+        span = f"{self.dates[0].date()} .. {self.dates[-1].date()}" if len(self) else "empty"
+        return (f"Windows({len(self)} samples, {len(self.codes)} stocks, lookback {self.lookback}, "
+                f"{len(self.features)} features, horizon {self.horizon}; {span})")
+
+
+def make_windows(features: pd.DataFrame, prices: pd.DataFrame, lookback: int = 20, horizon: int = 1,
+                 codes: list[str] | None = None) -> Windows:
+    """Cut ``features`` into samples of ``lookback`` days and label them with ``horizon``-day moves.
+
+    Parameters
+    ----------
+    features : DataFrame indexed by (date, code), e.g. `companion.features.make_features(prices)`;
+        every column is used as a feature, in order.
+    prices : the tidy price frame the features came from (for adj_close, the target).
+    lookback, horizon : days of input per sample; trading days ahead of the target.
+    codes : the stocks, in the order of the stock axis (default: sorted codes of ``prices``).
+
+    The trading calendar is every date in ``prices``. A sample is dropped when any stock lacks a
+    feature value on any of its input days (history too short, suspension) or its target
+    (suspended at t or t + horizon). Nothing is filled in.
+    """
+    if lookback < 1 or horizon < 1:
+        raise ValueError(f"lookback and horizon must be >= 1, got lookback={lookback}, horizon={horizon}")
+    if not isinstance(features.index, pd.MultiIndex) or list(features.index.names) != ["date", "code"]:
+        raise ValueError("features must be indexed by (date, code), as make_features returns it; "
+                         f"got index names {list(features.index.names)}")
+    codes = sorted(prices["code"].unique()) if codes is None else list(codes)
+    unknown = sorted(set(codes) - set(prices["code"]))
+    if unknown:
+        raise ValueError(f"codes {unknown} are not in prices; prices holds {sorted(prices['code'].unique())}")
+    calendar = pd.DatetimeIndex(np.sort(prices["date"].unique()))
+    names = list(features.columns)
+    # Dense [date, stock, feature] and [date, stock] arrays on the calendar: NaN = no row.
+    grid = pd.MultiIndex.from_product([calendar, codes], names=["date", "code"])
+    F = features.reindex(grid).to_numpy(dtype="float64").reshape(len(calendar), len(codes), len(names))
+    close = (prices.set_index(["date", "code"])["adj_close"].reindex(grid)
+             .to_numpy(dtype="float64").reshape(len(calendar), len(codes)))
+    n_t = len(calendar) - lookback + 1 - horizon  # prediction days t with a full window and a target
+    if n_t <= 0:
+        raise ValueError(f"only {len(calendar)} trading days: too few for lookback {lookback} + "
+                         f"horizon {horizon}; load a longer period.")
+    # X[i] = F[i : i + lookback], the sample's prediction day is t = i + lookback - 1.
+    X = np.lib.stride_tricks.sliding_window_view(F, lookback, axis=0)[:n_t]  # [s, stock, feat, time]
+    X = X.transpose(0, 1, 3, 2)
+    t = np.arange(n_t) + lookback - 1
+    now, later = close[t], close[t + horizon]
+    ret = np.log(later / now)
+    keep = np.isfinite(X).all(axis=(1, 2, 3)) & np.isfinite(ret).all(axis=1)
+    return Windows(
+        X=np.ascontiguousarray(X[keep], dtype=np.float32),
+        y=(later[keep] > now[keep]).astype(np.float32),
+        ret=ret[keep].astype(np.float32),
+        dates=calendar[t[keep]],
+        codes=codes, features=names, lookback=lookback, horizon=horizon,
+    )
+
+
+def chronological_split(w: Windows, train: float = 0.7, val: float = 0.15,
+                        embargo: int | None = None) -> tuple[Windows, Windows, Windows]:
+    """Split samples in time order into (train, val, test), with ``embargo`` samples dropped between.
+
+    The first ``train`` fraction of samples trains, the next ``val`` fraction validates, the rest
+    tests. ``embargo`` samples (default lookback + horizon - 1) are dropped at the start of the
+    validation and of the test part: a training sample's inputs and target then end before the
+    first validation sample's input window begins, and likewise for validation and test.
+    """
+    if not (0 < train < 1 and 0 <= val < 1 and train + val <= 1):
+        raise ValueError(f"need 0 < train < 1, 0 <= val and train + val <= 1; got train={train}, val={val}")
+    embargo = w.lookback + w.horizon - 1 if embargo is None else int(embargo)
+    if embargo < 0:
+        raise ValueError(f"embargo must be >= 0, got {embargo}")
+    n = len(w)
+    n_train, n_val = int(round(n * train)), int(round(n * val))
+    val_start = min(n_train + embargo, n_train + n_val)
+    test_start = min(n_train + n_val + embargo, n)
+    parts = (w[:n_train], w[val_start:n_train + n_val], w[test_start:])
+    if min(len(p) for p in parts[:2]) == 0 or (train + val < 1 and len(parts[2]) == 0):
+        raise ValueError(f"{n} samples are too few for train={train}, val={val} with an embargo of "
+                         f"{embargo} samples: parts of size {[len(p) for p in parts]}. Use more days "
+                         "or a shorter lookback.")
+    return parts
+
+
+class Standardizer:
+    """Scale each (stock, feature) to mean 0 and std 1, with statistics from the training windows only.
+
+    fit(X) takes X [samples, stocks, time, features] (or a Windows) and keeps mean and std of shape
+    [1, stocks, 1, features] over samples and time. A feature constant in training (std 0) is
+    only centred, not divided by zero.
+    """
+
+    def __init__(self) -> None:
+        self.mean: np.ndarray | None = None
+        self.std: np.ndarray | None = None
+
+    @staticmethod
+    def _array(X) -> np.ndarray:
+        X = X.X if isinstance(X, Windows) else np.asarray(X)
+        if X.ndim != 4:
+            raise ValueError(f"expected X of shape [samples, stocks, time, features], got shape {X.shape}")
+        return X
+
+    def fit(self, X) -> Standardizer:
+        X = self._array(X).astype(np.float64)
+        self.mean = X.mean(axis=(0, 2), keepdims=True)
+        std = X.std(axis=(0, 2), keepdims=True)
+        self.std = np.where(std > 1e-12, std, 1.0)
+        return self
+
+    def transform(self, X):
+        if self.mean is None:
+            raise RuntimeError("Standardizer.transform called before fit: fit it on the training windows.")
+        arr = self._array(X)
+        if arr.shape[1] != self.mean.shape[1] or arr.shape[3] != self.mean.shape[3]:
+            raise ValueError(f"expected X of shape [samples, {self.mean.shape[1]}, time, "
+                             f"{self.mean.shape[3]}] (as fitted), got shape {arr.shape}")
+        Z = ((arr - self.mean) / self.std).astype(np.float32)
+        if isinstance(X, Windows):
+            return Windows(Z, X.y, X.ret, X.dates, list(X.codes), list(X.features), X.lookback, X.horizon)
+        return Z
+
+    def fit_transform(self, X):
+        return self.fit(X).transform(X)

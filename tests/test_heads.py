@@ -1,0 +1,148 @@
+"""Tests of the uncertainty heads (companion.layers.heads)."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from companion.layers import BayesianHead, HeteroscedasticLogitHead, MCDropoutHead, UncertainModel
+from companion.layers.heads import mc_dropout_predict, predict_with_uncertainty
+from companion.losses import HeteroscedasticBCE, mu_only_bce
+
+
+def _encoder(n_features=3, hidden=8):
+    """[batch, stock, time, feature] -> [batch, stock, hidden]: last time step through a linear."""
+    class Last(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(n_features, hidden)
+
+        def forward(self, x):
+            return torch.tanh(self.fc(x[:, :, -1, :]))
+    return Last()
+
+
+def test_story_head_shapes_and_ranges():
+    torch.manual_seed(0)
+    mu, sigma = BayesianHead(8)(torch.randn(4, 5, 8) * 3)
+    assert mu.shape == sigma.shape == (4, 5)
+    assert ((mu > 0) & (mu < 1)).all() and (sigma > 0).all()
+
+
+def test_story_sigma_gets_no_gradient_under_bce_on_mu():
+    torch.manual_seed(0)
+    model = UncertainModel(_encoder(), BayesianHead(8))
+    x, y = torch.randn(32, 5, 6, 3), torch.randint(0, 2, (32, 5)).float()
+    mu_only_bce(model(x), y).backward()
+    g = model.head.fc_sigma.weight.grad
+    assert g is None or torch.count_nonzero(g) == 0
+    assert model.head.fc_sigma.bias.grad is None or torch.count_nonzero(model.head.fc_sigma.bias.grad) == 0
+    # ...while mu's layer does learn: the test would fail if nothing got a gradient at all.
+    assert model.head.fc_mu.weight.grad is not None and model.head.fc_mu.weight.grad.abs().sum() > 0
+
+
+def test_story_sigma_weights_unchanged_by_training():
+    torch.manual_seed(1)
+    model = UncertainModel(_encoder(), BayesianHead(8))
+    before = model.head.fc_sigma.weight.detach().clone()
+    mu_before = model.head.fc_mu.weight.detach().clone()
+    opt = torch.optim.AdamW(model.parameters(), lr=0.05, weight_decay=0.1)
+    x, y = torch.randn(64, 5, 6, 3), torch.randint(0, 2, (64, 5)).float()
+    for _ in range(20):
+        opt.zero_grad()
+        mu_only_bce(model(x), y).backward()
+        opt.step()
+    torch.testing.assert_close(model.head.fc_sigma.weight, before, rtol=0, atol=0)
+    assert not torch.equal(model.head.fc_mu.weight, mu_before)  # while mu's weights moved
+
+
+def test_heteroscedastic_sigma_does_get_a_gradient():
+    torch.manual_seed(0)
+    model = UncertainModel(_encoder(), HeteroscedasticLogitHead(8))
+    x, y = torch.randn(32, 5, 6, 3), torch.randint(0, 2, (32, 5)).float()
+    HeteroscedasticBCE(n_samples=10)(model(x), y).backward()
+    assert model.head.fc_sigma.weight.grad.abs().sum() > 0
+
+
+def test_heteroscedastic_probit_matches_monte_carlo():
+    torch.manual_seed(0)
+    head = HeteroscedasticLogitHead(4)
+    with torch.no_grad():
+        head.fc_sigma.bias.fill_(1.5)  # sigma around 1.7: far from the zero-noise case
+        h = torch.randn(200, 4)
+        mean, sigma = head(h)
+        z = mean + sigma * torch.randn(20000, *mean.shape)
+        mc = torch.sigmoid(z).mean(0)
+        approx = head.predict_proba(h)
+    assert (approx - mc).abs().max() < 0.02
+    # and sigma matters: it pulls the probability towards 0.5
+    assert ((approx - 0.5).abs() <= (torch.sigmoid(mean) - 0.5).abs() + 1e-6).all()
+
+
+def test_heteroscedastic_learns_noise_level():
+    """Group 0's label always follows the signal s; group 1's follows it only 70% of the time.
+    The head sees the group, so it should learn a larger logit noise sigma for group 1."""
+    torch.manual_seed(0)
+    n = 4000
+    g = torch.randint(0, 2, (n,)).float()        # group flag, visible to the head
+    s = torch.randn(n).sign()                    # direction signal, visible
+    # group 0: label follows s always; group 1: label follows s 70% of the time
+    flip = (torch.rand(n) < 0.3 * g).float()
+    y = ((s > 0).float() * (1 - flip) + (s <= 0).float() * flip)
+    h = torch.stack([s, g, s * g], dim=-1)
+    head = HeteroscedasticLogitHead(3)
+    opt = torch.optim.Adam(head.parameters(), lr=0.05)
+    loss_fn = HeteroscedasticBCE(n_samples=30)
+    for _ in range(300):
+        opt.zero_grad()
+        loss_fn(head(h), y).backward()
+        opt.step()
+    with torch.no_grad():
+        _, sigma = head(h)
+    assert sigma[g == 1].mean() > sigma[g == 0].mean()
+
+
+def test_mc_dropout_head_mean_and_spread():
+    torch.manual_seed(0)
+    head = MCDropoutHead(16, p=0.5, n_samples=200, seed=3)
+    h = torch.randn(10, 5, 16)
+    p1, p2 = head.predict_proba(h), head.predict_proba(h)
+    torch.testing.assert_close(p1, p2)  # seeded masks repeat
+    assert p1.shape == (10, 5)
+    assert (head.predict_uncertainty(h) > 0).all()
+    head.eval()
+    assert head(h).shape == (10, 5)
+
+
+def test_mc_dropout_predict_needs_dropout_and_restores_eval():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 1), nn.Flatten(0))
+    x = torch.randn(50, 4)
+    mean, std = mc_dropout_predict(net, x, n_samples=40, seed=1)
+    mean2, _ = mc_dropout_predict(net, x, n_samples=40, seed=1)
+    torch.testing.assert_close(mean, mean2)
+    assert (std > 0).any() and not net.training and not net[2].training
+    with pytest.raises(ValueError, match="no dropout"):
+        mc_dropout_predict(nn.Linear(4, 1), x)
+
+
+def test_predict_with_uncertainty_numpy_shapes():
+    torch.manual_seed(0)
+    model = UncertainModel(_encoder(), HeteroscedasticLogitHead(8))
+    p, u = predict_with_uncertainty(model, np.random.default_rng(0).normal(size=(7, 5, 6, 3)).astype(np.float32), batch_size=3)
+    assert p.shape == u.shape == (7, 5) and ((p > 0) & (p < 1)).all() and (u > 0).all()
+
+
+def test_head_shape_error_names_shapes():
+    with pytest.raises(ValueError, match=r"\[\.\.\., 8\].*\(4, 5, 7\)"):
+        BayesianHead(8)(torch.randn(4, 5, 7))
+
+
+def test_uncertain_model_on_a_backbone_method():
+    from companion.models import TinyLSTM
+    torch.manual_seed(0)
+    model = UncertainModel(TinyLSTM(3, hidden_size=8), HeteroscedasticLogitHead(8), method="encode")
+    mean, sigma = model(torch.randn(4, 5, 6, 3))
+    assert mean.shape == sigma.shape == (4, 5)
+    with pytest.raises(ValueError, match="no method 'nope'"):
+        UncertainModel(TinyLSTM(3), BayesianHead(32), method="nope")
