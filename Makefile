@@ -48,26 +48,30 @@ $(HTML): $(SETUP) $(BOOK_SOURCES)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@touch $@
 
+REPORTS := _build/reports
+JUNIT = --junitxml=$(REPORTS)/$(1).xml
+
 test: lint unit notebooks book-check browser  ## every check: ruff, unit tests, notebooks, book build, browser
-	@echo "make test: all checks passed."
+	@$(BIN)/python -m tools.test_summary $(REPORTS)
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 	$(BIN)/ruff check .
 	$(BIN)/nbstripout --verify notebooks/*.ipynb || { echo "A notebook holds outputs: run '$(BIN)/nbstripout notebooks/*.ipynb'."; exit 1; }
 
 unit: $(SETUP)  ## unit and property tests of the companion package
-	$(BIN)/python -m pytest tests -m "not book" --ignore=tests/browser -q
+	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
+	$(BIN)/python -m pytest tests -m "not book" --ignore=tests/browser -q $(call JUNIT,1-unit)
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
 
 notebooks: $(SETUP)  ## execute every notebook of the book with nbval (fails if one in _toc.yml did not run)
-	$(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q
+	$(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q $(call JUNIT,2-notebooks)
 
 book-check: $(HTML)  ## the book build (warnings as errors), then checks of the built pages
-	$(BIN)/python -m pytest tests -m book --ignore=tests/browser -q
+	$(BIN)/python -m pytest tests -m book --ignore=tests/browser -q $(call JUNIT,3-book)
 
 browser: $(HTML) chromium  ## load every page in headless Chromium with the network blocked
-	$(BIN)/python -m pytest tests/browser -q
+	$(BIN)/python -m pytest tests/browser -q $(call JUNIT,4-browser)
 
 screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
 	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png

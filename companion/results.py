@@ -63,18 +63,19 @@ def fingerprint(root: Path, sources: list[str | Path]) -> str:
 
 
 def save_result(name: str, table: pd.DataFrame, *, script: str | Path, started: float,
-                notes: str = "", root: Path | None = None) -> Path:
+                notes: str = "", extra_sources: list[str | Path] = (), root: Path | None = None) -> Path:
     """Write ``table`` to ``benchmarks/results/<name>.csv`` and its provenance to ``<name>.json``.
 
     Call it at the end of a benchmark script, after every module it needs has been imported:
-    the fingerprint covers the `companion` modules loaded at that moment.
+    the fingerprint covers the `companion` modules loaded at that moment, plus ``extra_sources``
+    (paths relative to the root, e.g. notebooks run in another process).
     """
     import torch  # imported here so that reading results does not need torch
 
     root = root or find_repo_root(Path(script).parent)
     out = root / RESULTS_DIR
     out.mkdir(parents=True, exist_ok=True)
-    sources = _source_files(root, [Path(script)])
+    sources = sorted(set(_source_files(root, [Path(script)])) | {Path(p) for p in extra_sources})
     meta = {
         "name": name,
         "command": "make bench  (or: python -m benchmarks." + Path(script).stem + ")",
