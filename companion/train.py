@@ -1,0 +1,217 @@
+"""Training loop of the course: seeded, device-aware, with early stopping and a history table.
+
+One loop serves every chapter. The model maps a batch of inputs to an output that ``loss_fn``
+compares with the targets; by default the output is a logit shaped like the targets and the loss
+is binary cross-entropy. After each epoch the loss on the validation windows decides whether to
+keep going; at the end the weights of the best epoch are put back.
+
+Data may be `companion.windows.Windows` (their ``.X`` and ``.y`` are used) or ``(X, y)`` tuples of
+NumPy arrays or tensors, e.g. ``X: [samples, stock, time, feature]``, ``y: [samples, stock]``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from companion.device import get_device, set_seed
+
+
+def _progress_on(progress: bool | None) -> bool:
+    """``progress=None`` shows the bar unless ``COMPANION_PROGRESS=0`` (set by the test runs)."""
+    if progress is None:
+        return os.environ.get("COMPANION_PROGRESS", "1").strip() not in ("0", "false", "no")
+    return bool(progress)
+
+
+def _as_tensor(a, name: str) -> torch.Tensor:
+    """A float32 CPU tensor, refusing NaN (which would silently turn every loss into NaN)."""
+    t = torch.as_tensor(np.asarray(a) if not isinstance(a, torch.Tensor) else a)
+    t = t.detach().to("cpu", torch.float32)
+    if t.numel() == 0 or t.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(t.shape)}): there is nothing to train on. "
+                         "Check the date range and the lookback of the windows.")
+    n_nan = int(torch.isnan(t).sum())
+    if n_nan:
+        raise ValueError(f"{name} holds {n_nan} NaN value(s) out of {t.numel()}; drop or fill them "
+                         "before training (make_windows drops samples with missing values).")
+    return t
+
+
+def _unpack(data, name: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """(X, y) tensors from Windows or from an (X, y) tuple, with matching sample counts."""
+    if hasattr(data, "X") and hasattr(data, "y"):
+        X, y = data.X, data.y
+    elif isinstance(data, tuple | list) and len(data) == 2:
+        X, y = data
+    else:
+        raise TypeError(f"{name} must be Windows (with .X and .y) or an (X, y) tuple, "
+                        f"got {type(data).__name__}.")
+    X, y = _as_tensor(X, f"{name} X"), _as_tensor(y, f"{name} y")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"{name}: X and y must have the same number of samples, "
+                         f"got X {tuple(X.shape)} and y {tuple(y.shape)}.")
+    return X, y
+
+
+def _inputs(X) -> torch.Tensor:
+    """Inputs only: Windows, an array or a tensor."""
+    return _as_tensor(X.X if hasattr(X, "X") else X, "X")
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    """Where the model's parameters live (the CPU for a model without parameters)."""
+    first = next(iter(model.parameters()), None)
+    return first.device if first is not None else torch.device("cpu")
+
+
+def _default_loss(output, y: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy on logits, after checking the output is shaped like the targets."""
+    if not isinstance(output, torch.Tensor) or output.shape != y.shape:
+        shape = tuple(output.shape) if isinstance(output, torch.Tensor) else type(output).__name__
+        raise ValueError(
+            f"The model's output must be logits shaped like y: expected {tuple(y.shape)}, got {shape}. "
+            "Return one logit per target (e.g. [batch, stock]), or pass a loss_fn that accepts "
+            "this output."
+        )
+    return nn.functional.binary_cross_entropy_with_logits(output, y)
+
+
+def _probabilities(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """P(up) for a batch: the model's own ``predict_proba`` if it has one, else sigmoid(logit)."""
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(x)
+    return torch.sigmoid(model(x))
+
+
+def _evaluate(model, X, y, loss_fn, batch_size, device) -> tuple[float, float]:
+    """Mean loss and accuracy (p >= 0.5 counts as up) on one data set, without gradients."""
+    model.eval()
+    total, correct, count = 0.0, 0.0, 0
+    with torch.no_grad():
+        for start in range(0, X.shape[0], batch_size):
+            xb = X[start:start + batch_size].to(device)
+            yb = y[start:start + batch_size].to(device)
+            out = model(xb)
+            total += float(loss_fn(out, yb)) * xb.shape[0]
+            p = model.predict_proba(xb) if hasattr(model, "predict_proba") else (
+                torch.sigmoid(out) if isinstance(out, torch.Tensor) else None)
+            if isinstance(p, torch.Tensor) and p.shape == yb.shape:
+                correct += float(((p >= 0.5).float() == yb).float().sum())
+                count += yb.numel()
+    accuracy = correct / count if count else float("nan")
+    return total / X.shape[0], accuracy
+
+
+def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs: int = 30,
+        batch_size: int = 64, lr: float = 3e-3, weight_decay: float = 0.0, patience: int = 5,
+        seed: int = 0, device: torch.device | str | None = None, progress: bool | None = None,
+        grad_clip: float | None = 1.0) -> pd.DataFrame:
+    """Train ``model`` with AdamW on mini-batches; stop early on the validation loss.
+
+    Parameters
+    ----------
+    model : maps ``X[batch]`` to an output for ``loss_fn``; by default logits shaped like ``y``.
+        Build it after ``companion.set_seed(...)`` so that its initial weights repeat too.
+    train, val : Windows or ``(X, y)`` tuples, e.g. X ``[samples, stock, time, feature]``,
+        y ``[samples, stock]``. ``val=None`` trains all ``epochs`` without early stopping.
+    loss_fn : ``loss_fn(output, y) -> scalar``; default binary cross-entropy on logits.
+    epochs, batch_size, lr, weight_decay : the usual optimisation settings.
+    patience : stop after this many epochs without a lower validation loss.
+    seed : seeds the shuffling order and any dropout, so that a run repeats on one machine.
+    device : default ``companion.get_device()``; the model stays there afterwards.
+    progress : tqdm progress bar; None shows it unless the environment sets COMPANION_PROGRESS=0.
+    grad_clip : clip the gradient norm to this value (recurrent nets can have rare huge
+        gradients); None turns clipping off.
+
+    Returns
+    -------
+    pd.DataFrame, one row per epoch: epoch, train_loss, val_loss, val_accuracy, seconds.
+    ``history.attrs["best_epoch"]`` is the epoch whose weights the model holds now.
+    """
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}.")
+    set_seed(seed)
+    device = torch.device(device) if device is not None else get_device()
+    loss_fn = loss_fn or _default_loss
+    X, y = _unpack(train, "train")
+    Xv, yv = _unpack(val, "val") if val is not None else (None, None)
+    # The data sets of the course are small (megabytes): move them to the device once.
+    X, y = X.to(device), y.to(device)
+    if Xv is not None:
+        Xv, yv = Xv.to(device), yv.to(device)
+    model.to(device)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    # A generator of its own makes the batch order depend only on `seed`, not on what else ran.
+    order_rng = torch.Generator().manual_seed(seed)
+
+    rows, best_loss, best_state, best_epoch, waited = [], float("inf"), None, 0, 0
+    bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not _progress_on(progress), leave=False)
+    for epoch in bar:
+        started = time.perf_counter()
+        model.train()
+        order = torch.randperm(X.shape[0], generator=order_rng).to(device)
+        total = 0.0
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            loss = loss_fn(model(X[idx]), y[idx])
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"The training loss became {float(loss)} at epoch {epoch}; "
+                                         "lower lr or check the inputs' scale (standardise them).")
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            if grad_clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+            optimiser.step()
+            total += loss.item() * idx.shape[0]
+        train_loss = total / X.shape[0]
+        val_loss, val_acc = (_evaluate(model, Xv, yv, loss_fn, 1024, device)
+                             if Xv is not None else (float("nan"), float("nan")))
+        rows.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
+                     "val_accuracy": val_acc, "seconds": time.perf_counter() - started})
+        bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
+        if Xv is None:
+            best_epoch = epoch
+            continue
+        if val_loss < best_loss:
+            best_loss, best_epoch, waited = val_loss, epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    bar.close()
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    history = pd.DataFrame(rows, columns=["epoch", "train_loss", "val_loss", "val_accuracy", "seconds"])
+    history.attrs["best_epoch"] = best_epoch
+    return history
+
+
+def predict_proba(model: nn.Module, X, *, batch_size: int = 1024,
+                  device: torch.device | str | None = None) -> np.ndarray:
+    """P(up) for every sample, as a NumPy array shaped like the targets (e.g. ``[samples, stock]``).
+
+    Uses ``model.predict_proba(x)`` when the model defines it (heads with uncertainty do), else
+    ``sigmoid(model(x))``. ``X`` is Windows, an array or a tensor; ``device`` defaults to where the
+    model already is. The model is left in evaluation mode.
+    """
+    X = _inputs(X)
+    if device is not None:
+        model.to(device)
+    device = _model_device(model)
+    model.eval()
+    parts = []
+    with torch.no_grad():
+        for start in range(0, X.shape[0], batch_size):
+            parts.append(_probabilities(model, X[start:start + batch_size].to(device)).float().cpu())
+    return torch.cat(parts).numpy()
