@@ -1,0 +1,174 @@
+"""A cash account that only accepts orders the A-share market would accept.
+
+Every order is checked against `AShareRules` *before* anything changes. An invalid order raises
+`OrderRejected` with a message that says what is wrong and how to fix it, and leaves the account
+exactly as it was; a valid one moves cash, shares and fees together. So the account never creates
+or loses money: at every moment
+
+    cash + holdings at cost + fees paid == initial cash + realised profit + income
+
+where "holdings at cost" are the shares held valued at the prices paid for them, "realised profit"
+is sell value minus the cost of the shares sold, and "income" is cash from dividends.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from companion.rules import AShareRules
+
+
+class OrderRejected(ValueError):
+    """The exchange or the broker would refuse this order; ``reason`` is a short key."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class Account:
+    """Cash plus positions, each position kept as the tranches bought on each day (for T+1)."""
+
+    def __init__(self, cash: float, rules: AShareRules | None = None):
+        if cash < 0:
+            raise ValueError(f"initial cash must be >= 0, got {cash}")
+        self.rules = rules or AShareRules()
+        self.initial_cash = float(cash)
+        self.cash = float(cash)
+        self.tranches: dict[str, list[list]] = {}  # code -> [[date, shares, price], ...] oldest first
+        self.fees_paid = 0.0
+        self.realised_pnl = 0.0
+        self.income = 0.0
+        self.fills: list[dict] = []
+        self.last_date: pd.Timestamp | None = None
+
+    # --- what the account holds --------------------------------------------------------------
+    def shares(self, code: str) -> int:
+        return sum(t[1] for t in self.tranches.get(code, []))
+
+    def sellable(self, code: str, date) -> int:
+        """Shares of ``code`` that may be sold on ``date``: those bought on an earlier day (T+1)."""
+        day = pd.Timestamp(date)
+        if self.rules.settlement_days == 0:
+            return self.shares(code)
+        return sum(t[1] for t in self.tranches.get(code, []) if t[0] < day)
+
+    def cost_basis(self, code: str | None = None) -> float:
+        """Holdings valued at the prices paid (fees excluded), for one code or all."""
+        codes = [code] if code is not None else list(self.tranches)
+        return sum(t[1] * t[2] for c in codes for t in self.tranches.get(c, []))
+
+    def value(self, prices: dict[str, float]) -> float:
+        """Cash plus holdings marked at ``prices`` (code -> price)."""
+        missing = [c for c in self.tranches if self.shares(c) and c not in prices]
+        if missing:
+            raise ValueError(f"no price for held codes {missing}; pass the last known price")
+        return self.cash + sum(self.shares(c) * prices[c] for c in self.tranches if self.shares(c))
+
+    def conservation_error(self) -> float:
+        """How far the bookkeeping identity in the module docstring is from holding (0 = exact)."""
+        left = self.cash + self.cost_basis() + self.fees_paid
+        right = self.initial_cash + self.realised_pnl + self.income
+        return left - right
+
+    # --- checking an order -------------------------------------------------------------------
+    def check(self, side: str, code: str, shares: int, price: float, date, preclose: float) -> None:
+        """Raise `OrderRejected` if the order is invalid; change nothing either way."""
+        rules, day = self.rules, pd.Timestamp(date)
+        if side not in ("buy", "sell"):
+            raise OrderRejected("side", f"side must be 'buy' or 'sell', got {side!r}")
+        if int(shares) != shares or shares <= 0:
+            raise OrderRejected("shares", f"shares must be a positive whole number, got {shares!r}")
+        if self.last_date is not None and day < self.last_date:
+            raise OrderRejected(
+                "date", f"orders must come in date order: {day.date()} is before the last "
+                        f"order on {self.last_date.date()}")
+        if price <= 0 or abs(price / rules.tick - round(price / rules.tick)) > 1e-6:
+            raise OrderRejected(
+                "tick", f"price {price!r} is not a positive multiple of the {rules.tick} CNY tick")
+        low, high = rules.limits(code, day, preclose)
+        if not low - 1e-9 <= price <= high + 1e-9:
+            raise OrderRejected(
+                "limit", f"price {price:.2f} is beyond the day's limit for {code}: the previous "
+                         f"close {preclose:.2f} allows {low:.2f}–{high:.2f} "
+                         f"(±{rules.limit_pct(code, day):.0%}); orders outside it are refused")
+        lot = rules.lot_size
+        if side == "buy":
+            if shares % lot:
+                fewer = (shares // lot) * lot
+                raise OrderRejected(
+                    "odd_lot", f"odd lot: buys must be whole lots of {lot} shares, {shares} is not; "
+                               f"buy {fewer or lot} or {fewer + lot} shares instead")
+            value = shares * price
+            need = value + rules.costs("buy", value, day)["total"]
+            if need > self.cash + 1e-9:
+                raise OrderRejected(
+                    "cash", f"not enough cash: {shares} shares at {price:.2f} need {need:.2f} CNY "
+                            f"with fees, the account holds {self.cash:.2f} CNY; buy at most "
+                            f"{rules.max_buy_shares(self.cash, price, day)} shares")
+            return
+        held = self.shares(code)
+        if shares > held:
+            raise OrderRejected(
+                "shares_held", f"not enough shares: selling {shares} {code} but the account "
+                               f"holds {held}")
+        free = self.sellable(code, day)
+        if shares > free:
+            raise OrderRejected(
+                "t_plus_1", f"T+1: {held - free} of the {held} shares of {code} were bought on "
+                            f"{day.date()} and can be sold from the next trading day; sell at "
+                            f"most {free} today")
+        # Odd lots may only be sold all at once: the sale must leave whole lots behind.
+        if shares % lot and (free - shares) % lot:
+            raise OrderRejected(
+                "odd_lot", f"odd lot: sells must be whole lots of {lot} shares, or include the "
+                           f"whole odd remainder ({free % lot} shares) at once; {shares} does not")
+
+    # --- filling -----------------------------------------------------------------------------
+    def buy(self, code: str, shares: int, price: float, date, preclose: float) -> dict:
+        """Buy ``shares`` of ``code`` at ``price`` on ``date``; returns the fill record."""
+        self.check("buy", code, shares, price, date, preclose)
+        day, value = pd.Timestamp(date), shares * price
+        fees = self.rules.costs("buy", value, day)
+        self.cash -= value + fees["total"]
+        self.tranches.setdefault(code, []).append([day, int(shares), float(price)])
+        self.fees_paid += fees["total"]
+        self.last_date = day
+        return self._record(day, code, "buy", shares, price, value, fees, 0.0)
+
+    def sell(self, code: str, shares: int, price: float, date, preclose: float) -> dict:
+        """Sell ``shares`` of ``code`` (oldest tranches first); returns the fill record."""
+        self.check("sell", code, shares, price, date, preclose)
+        day, value = pd.Timestamp(date), shares * price
+        fees = self.rules.costs("sell", value, day)
+        left, cost = int(shares), 0.0
+        for tranche in self.tranches[code]:  # FIFO; only earlier-day tranches are ever reached
+            take = min(left, tranche[1])
+            cost += take * tranche[2]
+            tranche[1] -= take
+            left -= take
+            if left == 0:
+                break
+        self.tranches[code] = [t for t in self.tranches[code] if t[1] > 0]
+        if not self.tranches[code]:
+            del self.tranches[code]
+        self.cash += value - fees["total"]
+        self.fees_paid += fees["total"]
+        self.realised_pnl += value - cost
+        self.last_date = day
+        return self._record(day, code, "sell", shares, price, value, fees, value - cost)
+
+    def dividend(self, code: str, cash_per_share: float, date) -> float:
+        """Credit a cash dividend (or the value of a bonus issue) on the shares held; returns it."""
+        amount = self.shares(code) * cash_per_share
+        self.cash += amount
+        self.income += amount
+        return amount
+
+    def _record(self, day, code, side, shares, price, value, fees, gross_pnl) -> dict:
+        fill = {"date": day, "code": code, "side": side, "shares": int(shares),
+                "price": float(price), "value": value, "commission": fees["commission"],
+                "stamp_duty": fees["stamp_duty"], "transfer_fee": fees["transfer_fee"],
+                "fees": fees["total"], "gross_pnl": gross_pnl, "cash_after": self.cash}
+        self.fills.append(fill)
+        return fill

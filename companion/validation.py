@@ -1,0 +1,145 @@
+"""Did it really work? Splits that do not leak, intervals, and the cost of trying many models.
+
+- `walk_forward_splits`: train on the past, test on the next block, roll forward (never the reverse).
+- `purged_kfold_splits`: K-fold over time where training samples whose input or target window
+  overlaps the test block are *purged*, and those just after it *embargoed*
+  (López de Prado 2018, ch. 7).
+- `sharpe_ratio`, `sharpe_interval`: the Sharpe ratio and its standard error, which grows with
+  skewness and fat tails (Lo 2002; Mertens 2002).
+- `best_of_n_accuracy`: simulate N coin-flip models and keep the best, as a researcher who tries
+  N models and reports one does.
+- `expected_max_sharpe`, `probabilistic_sharpe_ratio`, `deflated_sharpe_ratio`: how good the best
+  of N tries looks by luck alone, and the probability that a Sharpe ratio beats that
+  (Bailey & López de Prado 2014).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+EULER_GAMMA = 0.5772156649015329
+
+
+# --- splits ------------------------------------------------------------------------------------
+def walk_forward_splits(n: int, *, train_size: int, test_size: int, step: int | None = None,
+                        embargo: int = 0, expanding: bool = True):
+    """Index pairs (train, test) over ``n`` time-ordered samples, each test block after its train.
+
+    expanding=True grows the training set from the start; False slides a window of ``train_size``.
+    ``embargo`` samples are dropped between the end of training and the test block (use
+    lookback + horizon - 1 for windowed samples, so no training target peeks into the test inputs).
+    """
+    if min(train_size, test_size) < 1 or embargo < 0:
+        raise ValueError("train_size and test_size must be >= 1 and embargo >= 0")
+    step = step or test_size
+    splits, start = [], train_size + embargo
+    while start + test_size <= n:
+        train_end = start - embargo
+        train_start = 0 if expanding else train_end - train_size
+        splits.append((np.arange(train_start, train_end), np.arange(start, start + test_size)))
+        start += step
+    if not splits:
+        raise ValueError(f"n={n} is too short for train_size={train_size} + embargo={embargo} "
+                         f"+ test_size={test_size}")
+    return splits
+
+
+def purged_kfold_splits(n: int, n_splits: int = 5, *, lookback: int = 1, horizon: int = 1,
+                        embargo: int = 0):
+    """K contiguous test blocks; training samples that share any day with a test sample are purged.
+
+    Sample ``i`` uses days ``[i - lookback + 1, i + horizon]`` (its inputs and its target).
+    A training sample ``j`` overlaps the test block ``[a, b]`` when
+    ``a - lookback - horizon + 1 <= j <= b + horizon + lookback - 1``: those are purged. The next
+    ``embargo`` samples after that are dropped too, because serial correlation lets information
+    leak a little further than the windows themselves.
+    """
+    if n_splits < 2 or n < n_splits:
+        raise ValueError(f"need 2 <= n_splits <= n, got n_splits={n_splits}, n={n}")
+    reach = lookback + horizon - 1
+    idx = np.arange(n)
+    splits = []
+    for block in np.array_split(idx, n_splits):
+        a, b = block[0], block[-1]
+        keep = (idx < a - reach) | (idx > b + reach + embargo)
+        splits.append((idx[keep], block))
+    return splits
+
+
+# --- accuracy and Sharpe ratio -----------------------------------------------------------------
+def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for k successes in n trials (scipy's binomtest)."""
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def sharpe_ratio(returns, periods_per_year: int = 244) -> float:
+    """Annualised Sharpe ratio of per-period returns (zero risk-free rate)."""
+    r = np.asarray(returns, dtype=float)
+    sd = r.std(ddof=1)
+    return float(r.mean() / sd * np.sqrt(periods_per_year)) if sd > 0 else 0.0
+
+
+def sharpe_standard_error(sr: float, n: int, skew: float = 0.0, kurtosis: float = 3.0) -> float:
+    """Standard error of a per-period Sharpe ratio estimated from ``n`` returns.
+
+    With normal iid returns (skew 0, kurtosis 3) this is Lo's (2002) sqrt((1 + sr^2/2) / n);
+    negative skew and fat tails (kurtosis > 3, not excess) widen it (Mertens 2002).
+    """
+    var = 1 - skew * sr + (kurtosis - 1) / 4 * sr**2
+    return float(np.sqrt(var / (n - 1)))
+
+
+def sharpe_interval(returns, level: float = 0.95, periods_per_year: int = 244):
+    """(annualised Sharpe ratio, low, high): a normal interval with the non-normal standard error."""
+    r = np.asarray(returns, dtype=float)
+    sr = r.mean() / r.std(ddof=1)
+    se = sharpe_standard_error(sr, len(r), stats.skew(r), stats.kurtosis(r, fisher=False))
+    z, scale = stats.norm.ppf(0.5 + level / 2), np.sqrt(periods_per_year)
+    return float(sr * scale), float((sr - z * se) * scale), float((sr + z * se) * scale)
+
+
+# --- the best of many tries --------------------------------------------------------------------
+def best_of_n_accuracy(n_models: int, n_days: int, *, p: float = 0.5, n_sims: int = 10_000,
+                       seed: int = 0) -> np.ndarray:
+    """Accuracy of the best of ``n_models`` models that are right with probability ``p`` each day.
+
+    Returns ``n_sims`` simulated best accuracies, shape [n_sims]. With p = 0.5 every model is a
+    coin flip: whatever the best one scores above 50% is luck, selected.
+    """
+    rng = np.random.default_rng(seed)
+    correct = rng.binomial(n_days, p, size=(n_sims, n_models))
+    return correct.max(axis=1) / n_days
+
+
+def expected_max_sharpe(n_trials: int, sr_variance: float) -> float:
+    """Expected maximum of ``n_trials`` Sharpe ratios whose true value is 0 (per-period units).
+
+    The extreme-value approximation of Bailey & López de Prado (2014), eq. for SR_0.
+    """
+    if n_trials < 1:
+        raise ValueError(f"n_trials must be >= 1, got {n_trials}")
+    if n_trials == 1:
+        return 0.0
+    z1 = stats.norm.ppf(1 - 1 / n_trials)
+    z2 = stats.norm.ppf(1 - 1 / (n_trials * np.e))
+    return float(np.sqrt(sr_variance) * ((1 - EULER_GAMMA) * z1 + EULER_GAMMA * z2))
+
+
+def probabilistic_sharpe_ratio(returns, sr_benchmark: float = 0.0) -> float:
+    """P(true per-period Sharpe ratio > ``sr_benchmark``) given the observed ``returns``."""
+    r = np.asarray(returns, dtype=float)
+    sr = r.mean() / r.std(ddof=1)
+    se = sharpe_standard_error(sr, len(r), stats.skew(r), stats.kurtosis(r, fisher=False))
+    return float(stats.norm.cdf((sr - sr_benchmark) / se))
+
+
+def deflated_sharpe_ratio(returns, n_trials: int, sr_variance: float) -> float:
+    """The probabilistic Sharpe ratio against the best that ``n_trials`` lucky tries would show.
+
+    returns: per-period returns of the strategy that was finally chosen.
+    n_trials: how many strategies (models, settings, seeds) were tried before choosing it.
+    sr_variance: the variance of the per-period Sharpe ratios across those trials.
+    """
+    return probabilistic_sharpe_ratio(returns, expected_max_sharpe(n_trials, sr_variance))
