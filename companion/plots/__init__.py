@@ -3,3 +3,4 @@
 Add one import line per plot module below; do not rewrite this file.
 """
 from companion.plots.calibration import reliability_diagram, risk_coverage_curve  # noqa: F401
+from companion.plots.trading import best_of_n_plot, equity_curve  # noqa: F401

@@ -1,0 +1,101 @@
+"""Interactive dashboards for JupyterLab; each has a plain function that computes what it shows.
+
+The rendered book cannot run Python, so every chapter shows a static figure of the default setting
+beside the dashboard. And because a widget is hard to test, the dashboard's work happens in
+`trading_view`, a function of the slider values; the dashboard only reads its sliders, calls it,
+and draws.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import display
+
+from companion.backtest import AShareRules, BacktestResult, Policy, run_backtest
+from companion.plots.trading import equity_curve
+
+
+def trading_view(prices, probabilities, *, threshold: float = 0.55,
+                 max_uncertainty: float | None = None, holding_days: int = 1,
+                 commission: float = 0.0003, uncertainty: pd.DataFrame | None = None,
+                 initial_cash: float = 100_000.0) -> BacktestResult:
+    """The backtest the dashboard shows for one setting of its sliders."""
+    gate = max_uncertainty if uncertainty is not None else None
+    policy = Policy(threshold=threshold, max_uncertainty=gate, holding_days=holding_days)
+    return run_backtest(prices, probabilities, policy, rules=AShareRules(commission_rate=commission),
+                        uncertainty=uncertainty, initial_cash=initial_cash)
+
+
+def report_frame(result: BacktestResult) -> pd.DataFrame:
+    """The report as a small formatted table: strategy beside buy-and-hold."""
+    table = result.table()
+    pct = ["total_return", "annual_return", "volatility", "max_drawdown", "hit_rate", "exposure"]
+    out = table.astype(object)
+    for row in table.index:
+        for col in table.columns:
+            v = table.loc[row, col]
+            out.loc[row, col] = "" if pd.isna(v) else (f"{v:.1%}" if row in pct else f"{v:,.2f}")
+    return out
+
+
+class TradingDashboard:
+    """Sliders for threshold, uncertainty gate, holding days and commission; equity + report.
+
+    Display it as the last expression of a cell. ``self.result`` always holds the backtest on
+    screen, so tests (and curious readers) can read it without a browser.
+    """
+
+    def __init__(self, prices, probabilities, uncertainty=None, *, threshold=0.55,
+                 max_uncertainty=0.05, holding_days=1, commission=0.0003, initial_cash=100_000.0):
+        self.prices, self.probabilities, self.uncertainty = prices, probabilities, uncertainty
+        self.initial_cash = initial_cash
+        style = {"description_width": "130px"}
+        self.threshold = W.FloatSlider(value=threshold, min=0.5, max=0.8, step=0.01,
+                                       description="threshold P(up) ≥", style=style)
+        self.gate = W.FloatSlider(value=max_uncertainty, min=0.0, max=0.2, step=0.005,
+                                  description="uncertainty ≤", style=style, readout_format=".3f",
+                                  disabled=uncertainty is None)
+        self.holding_days = W.IntSlider(value=holding_days, min=1, max=10,
+                                        description="holding days", style=style)
+        self.commission = W.FloatSlider(value=commission * 100, min=0.0, max=0.3, step=0.005,
+                                        description="commission %", style=style,
+                                        readout_format=".3f")
+        self.plot = W.Output()
+        self.report = W.HTML()
+        for slider in self.sliders:
+            slider.observe(self._changed, names="value")
+        self.widget = W.VBox([W.HBox([W.VBox(self.sliders[:2]), W.VBox(self.sliders[2:])]),
+                              W.HBox([self.plot, self.report])])
+        self.result: BacktestResult | None = None
+        self.update()
+
+    @property
+    def sliders(self):
+        return [self.threshold, self.gate, self.holding_days, self.commission]
+
+    def settings(self) -> dict:
+        return {"threshold": self.threshold.value,
+                "max_uncertainty": self.gate.value if self.uncertainty is not None else None,
+                "holding_days": self.holding_days.value,
+                "commission": self.commission.value / 100}
+
+    def update(self) -> BacktestResult:
+        """Recompute the backtest for the current sliders and redraw."""
+        self.result = trading_view(self.prices, self.probabilities, uncertainty=self.uncertainty,
+                                   initial_cash=self.initial_cash, **self.settings())
+        self.report.value = report_frame(self.result).to_html()
+        with self.plot:
+            self.plot.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(7, 3.6))
+            equity_curve(self.result, ax=ax)
+            display(fig)
+            plt.close(fig)
+        return self.result
+
+    def _changed(self, _change):
+        self.update()
+
+    def _ipython_display_(self):
+        display(self.widget)

@@ -1,0 +1,37 @@
+"""The dashboard recomputes its report when a slider moves, without a browser."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from companion.widgets import TradingDashboard, report_frame, trading_view  # noqa: E402
+from tests.test_backtest import make_prices, oracle  # noqa: E402
+
+
+def test_moving_a_slider_changes_the_report():
+    px = make_prices()
+    probs = oracle(px) * 0.4 + 0.3          # 0.3 on down days, 0.7 on up days
+    dash = TradingDashboard(px, probs, threshold=0.55, commission=0.0003)
+    first = dict(dash.result.report)
+    assert first["n_trades"] > 0
+    assert "total_return" in dash.report.value
+    dash.commission.value = 0.3              # percent: ten times the default
+    assert dash.result.report["costs_paid"] > first["costs_paid"]
+    dash.threshold.value = 0.8               # above every probability: nothing trades
+    assert dash.result.report["n_trades"] == 0
+    assert dash.result.report != first
+
+
+def test_view_function_matches_dashboard_and_gate_needs_uncertainty():
+    px = make_prices()
+    probs = oracle(px) * 0.4 + 0.3
+    dash = TradingDashboard(px, probs, holding_days=2)
+    direct = trading_view(px, probs, threshold=0.55, holding_days=2)
+    assert dash.result.report == direct.report
+    assert dash.gate.disabled                # no uncertainty frame: the gate cannot be used
+    unc = probs * 0 + 0.1
+    gated = TradingDashboard(px, probs, unc, max_uncertainty=0.05)
+    assert gated.result.report["n_trades"] == 0
+    gated.gate.value = 0.15
+    assert gated.result.report["n_trades"] > 0
+    assert list(report_frame(gated.result).columns) == ["strategy", "buy and hold"]
