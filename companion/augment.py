@@ -49,6 +49,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from companion.features import EVENT_CAP
+
 METHODS = ("time_scale", "jitter", "shift_event")
 
 
@@ -152,7 +154,8 @@ def shift_event(x: np.ndarray, delay: int | np.ndarray, *, clock: int, before: f
     """Pretend the policy event happened ``delay`` trading days later than it did.
 
     ``x [..., time, feature]``; feature ``clock`` is the event clock (``days_since_event``):
-    ``before`` on days before the event, then ``0, step, 2*step, ...`` from the event day on.
+    ``before`` on days before the event, then ``0, step, 2*step, ...`` from the event day on
+    (a clock capped at ``before``, like `companion.features.EVENT_CAP`, is fine: capped rows stay).
 
     * Event inside the window (at row ``e > 0``): rows from ``e`` on move ``delay`` rows later
       (the shock and its clock together); the ``delay`` rows before the event are replayed to
@@ -195,8 +198,10 @@ def shift_event(x: np.ndarray, delay: int | np.ndarray, *, clock: int, before: f
     out = np.take_along_axis(x, np.broadcast_to(src[..., None], x.shape), axis=-2).copy()
     # Event before the window: the rows stay, the clock runs `delay` days behind.
     behind = (e <= 0)[..., None]
-    late_clock = out[..., clock] - d[..., None] * step
-    out[..., clock] = np.where(behind, np.where(late_clock < 0, before, late_clock), out[..., clock])
+    # Rows whose clock shows `before` (no event yet, or a capped "old news" value) keep it.
+    old = out[..., clock]
+    late_clock = np.where(old - d[..., None] * step < 0, before, old - d[..., None] * step)
+    out[..., clock] = np.where(behind & (old != before), late_clock, old)
     return out.astype(x.dtype, copy=False)
 
 
@@ -204,7 +209,7 @@ def augment_windows(train, *, multiplier: int = 5, methods: tuple[str, ...] | li
                     seed: int = 0, max_scale: float = 0.05, calm_threshold: float = 0.02,
                     jitter_scale: float = 0.1, max_delay: int = 3,
                     clock_feature: str = "days_since_event", vol_feature: str = "volatility_20",
-                    clock_before: float = 0.0, clock_step: float = 1.0):
+                    clock_before: float = EVENT_CAP, clock_step: float = 1.0):
     """Training windows plus ``multiplier - 1`` augmented copies of each, in time order.
 
     Call it on the *training* part of `companion.windows.chronological_split`, before fitting the
@@ -223,6 +228,8 @@ def augment_windows(train, *, multiplier: int = 5, methods: tuple[str, ...] | li
     jitter_scale : noise std as a fraction of each feature's std within its window. The event
         clock and the volatility gate itself are not jittered.
     max_delay : event delays are uniform integers in ``[1, max_delay]`` (later only).
+    clock_before, clock_step : how the event clock reads before the event and per day
+        (`companion.features`: ``EVENT_CAP`` before the event and once capped, 1 per day).
 
     Returns
     -------

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from companion import augment
+from companion.features import EVENT_CAP
 
 FEATURES = ["ret_1", "ret_5", "range", "volume_ratio", "volatility_20", "days_since_event"]
 CLOCK, VOL = FEATURES.index("days_since_event"), FEATURES.index("volatility_20")
@@ -36,7 +37,8 @@ def market_path(seed: int, n_days: int, n_stocks: int = 3, event_day: int | None
     path = rng.normal(size=(n_days, n_stocks, len(FEATURES))).astype(np.float32)
     path[..., VOL] = rng.uniform(0.005, 0.04, size=(n_days, n_stocks))   # some calm, some not
     event_day = n_days // 2 if event_day is None else event_day
-    clock = np.clip(np.arange(n_days) - event_day, 0, None).astype(np.float32)
+    k = np.arange(n_days) - event_day                          # the features' convention:
+    clock = np.where(k < 0, EVENT_CAP, np.minimum(k, EVENT_CAP)).astype(np.float32)
     path[..., CLOCK] = clock[:, None]
     return path
 
@@ -174,7 +176,7 @@ def test_augmented_window_depends_on_nothing_after_its_last_day(seed, cut, event
     future = path.copy()
     future[cut + 1:, :, :-1] += 5.0                            # a different future (prices...)
     future[cut + 1:, :, VOL] = 0.001                           # ...calm after t...
-    future[cut + 1:, :, CLOCK] = 0.0                           # ...and no event yet
+    future[cut + 1:, :, CLOCK] = EVENT_CAP                     # ...and no event yet
     w2 = windows_from_path(future, lookback=10)
     a = augment.augment_windows(w, multiplier=3, seed=seed)
     b = augment.augment_windows(w2, multiplier=3, seed=seed)
@@ -204,3 +206,20 @@ def test_augment_windows_rejects_bad_input():
         augment.augment_windows(w, methods=("mixup",))
     with pytest.raises(ValueError, match=r"\[samples, stock, time, feature\]"):
         augment.augment_windows(dataclasses.replace(w, X=w.X[0]))
+
+
+@given(event_row=st.integers(-80, 30), delay=st.integers(0, 3))
+def test_shift_event_with_the_capped_clock_of_companion_features(event_row, delay):
+    """days_since_event is EVENT_CAP before the event and from EVENT_CAP days after it."""
+    T = 20
+    x = np.zeros((2, T, 2), dtype=np.float32)
+    x[..., 0] = np.arange(T) * 10.0
+    k = np.arange(T) - event_row
+    x[..., 1] = np.where(k < 0, EVENT_CAP, np.minimum(k, EVENT_CAP))
+    out = augment.shift_event(x, np.array([delay, 0]), clock=1, before=EVENT_CAP)
+    np.testing.assert_array_equal(out[1], x[1])                # per-sample delays: 0 = untouched
+    k_late = k - delay
+    expected = np.where(k_late < 0, EVENT_CAP, np.minimum(k_late, EVENT_CAP))
+    capped = k >= EVENT_CAP                                    # true age unknown once capped
+    np.testing.assert_array_equal(out[0, ~capped, 1], expected[~capped])
+    assert np.all((out[0, :, 0] / 10.0) <= np.arange(T))
