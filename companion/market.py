@@ -158,15 +158,16 @@ def limit_moves(prices: pd.DataFrame, limit: float = 0.10) -> pd.DataFrame:
 # Each layout: the column that identifies it, how its columns map onto ours, and the unit factors
 # that turn its volume into shares and its amount into CNY.
 _LAYOUTS = {
-    "shipped": dict(key="adj_factor", date="date", fmt="%Y-%m-%d", volume=1, amount=1,
+    "shipped": dict(key="adj_factor", fmt="%Y-%m-%d", volume=1, amount=1,
                     rename={}),
-    "tushare": dict(key="trade_date", date="trade_date", fmt="%Y%m%d", volume=100, amount=1000,
-                    rename={"vol": "volume", "pre_close": "preclose", "ts_code": "code"}),
-    "akshare": dict(key="日期", date="日期", fmt=None, volume=100, amount=1,
+    "tushare": dict(key="trade_date", fmt="%Y%m%d", volume=100, amount=1000,
+                    rename={"trade_date": "date", "vol": "volume", "pre_close": "preclose",
+                            "ts_code": "code"}),
+    "akshare": dict(key="日期", fmt=None, volume=100, amount=1,
                     rename={"日期": "date", "开盘": "open", "收盘": "close", "最高": "high",
                             "最低": "low", "成交量": "volume", "成交额": "amount", "股票代码": "code"}),
-    "baostock": dict(key="adjustflag", date="date", fmt="%Y-%m-%d", volume=1, amount=1, rename={}),
-    "plain": dict(key="date", date="date", fmt=None, volume=1, amount=1, rename={}),
+    "baostock": dict(key="adjustflag", fmt="%Y-%m-%d", volume=1, amount=1, rename={}),
+    "plain": dict(key="date", fmt=None, volume=1, amount=1, rename={}),
 }
 _UNITS_NOTE = {
     "shipped": "the course's own layout",
