@@ -33,7 +33,8 @@ def set_seed(seed: int) -> None:
     """Seed Python, NumPy and PyTorch (CPU and CUDA) so that a run repeats on one machine."""
     if not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = int(seed)  # random.seed refuses NumPy integers
     random.seed(seed)
-    np.random.seed(seed % 2**32)
+    np.random.seed(seed % 2**32)  # noqa: NPY002 (learners' code may use the legacy global RNG)
     torch.manual_seed(seed)
     torch.cuda.manual_seed_all(seed)

@@ -1,7 +1,6 @@
 """Checks of the rendered book in _build/html (run by `make test` after the build)."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -32,7 +31,7 @@ def test_page_loads_nothing_from_the_network(page):
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(HTML)) for p in PAGES])
 def test_local_assets_exist(page):
-    for tag, _, url in FETCHING.findall(page.read_text(errors="replace")):
+    for _tag, _, url in FETCHING.findall(page.read_text(errors="replace")):
         if re.match(r"^(https?:|data:|//|#|mailto:)", url):
             continue
         target = (page.parent / url.split("?")[0].split("#")[0]).resolve()

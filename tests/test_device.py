@@ -54,11 +54,11 @@ def test_set_seed_accepts_large_seeds():
     assert np.random.rand() == a  # noqa: NPY002 (set_seed seeds the legacy global generator)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="set_seed accepts np.integer in its check but passes it on to "
-                          "random.seed, which refuses it (needs int(seed)); reported to the lead")
 def test_set_seed_accepts_numpy_integers():
     set_seed(np.int64(3))
+    a = torch.rand(1)
+    set_seed(3)
+    assert torch.equal(torch.rand(1), a)
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "0"])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.make_student import main as make_student
 from tests.nbval_guard import toc_notebooks
+from tools.make_student import main as make_student
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = [p for p in toc_notebooks() if p.startswith("notebooks/")]

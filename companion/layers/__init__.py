@@ -2,4 +2,9 @@
 
 Add one import line per layer module below; do not rewrite this file.
 """
-from companion.layers.heads import BayesianHead, HeteroscedasticLogitHead, MCDropoutHead, UncertainModel  # noqa: F401
+from companion.layers.heads import (  # noqa: F401
+    BayesianHead,
+    HeteroscedasticLogitHead,
+    MCDropoutHead,
+    UncertainModel,
+)

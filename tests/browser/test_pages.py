@@ -6,12 +6,11 @@ MathJax, and its widgets rendered from their saved state.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.nbval_guard import ROOT, toc_notebooks
 from tools.browser import HTML, browser, serve, visit
-from tests.nbval_guard import toc_notebooks, ROOT
 
 pytestmark = pytest.mark.book
 
