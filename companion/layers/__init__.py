@@ -8,3 +8,4 @@ from companion.layers.heads import (  # noqa: F401
     MCDropoutHead,
     UncertainModel,
 )
+from companion.layers.weighting import FeatureWeighting, InputAttention  # noqa: F401
