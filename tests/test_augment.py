@@ -223,3 +223,27 @@ def test_shift_event_with_the_capped_clock_of_companion_features(event_row, dela
     capped = k >= EVENT_CAP                                    # true age unknown once capped
     np.testing.assert_array_equal(out[0, ~capped, 1], expected[~capped])
     assert np.all((out[0, :, 0] / 10.0) <= np.arange(T))
+
+
+def test_with_the_data_layer_after_a_chronological_split():
+    """The real Windows of a synthetic market: train is augmented, val and test are not."""
+    from companion import features, market, windows
+
+    sim = market.simulate_market(seed=1, n_stocks=3, start="2016-06-01", end="2017-09-29")
+    w = windows.make_windows(features.make_features(sim.prices, event_date=sim.event_date),
+                             sim.prices, lookback=10)
+    tr, va, te = windows.chronological_split(w, train=0.6, val=0.2)
+    saved = [p.X.copy() for p in (tr, va, te)]
+    aug = augment.augment_windows(tr, multiplier=5, seed=0)
+    assert isinstance(aug, windows.Windows) and len(aug) == 5 * len(tr)
+    assert aug.X.dtype == np.float32 and aug.y.dtype == tr.y.dtype
+    assert aug.dates.max() < va.dates.min()
+    for part, before in zip((tr, va, te), saved, strict=True):
+        np.testing.assert_array_equal(part.X, before)
+    # the event lies in this training part, so shift_event changed some windows
+    clock = tr.features.index("days_since_event")
+    seen = (tr.X[..., clock] < features.EVENT_CAP).any(axis=(1, 2))
+    assert seen.any()
+    shifted = augment.augment_windows(tr, multiplier=2, methods=("shift_event",), seed=0)
+    changed = np.any(shifted.X[1::2] != tr.X, axis=(1, 2, 3))
+    assert changed.any() and not changed[~seen].any()
