@@ -24,7 +24,7 @@ export PYTHONHASHSEED := 0
 # pip's per-machine index settings can print one warning per package; keep set-up output readable.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help setup book test lint unit notebooks book-check browser screenshot lab student bench clean
+.PHONY: help setup book test lint unit notebooks book-check browser screenshot lab lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
@@ -75,6 +75,9 @@ browser: $(HTML) chromium  ## load every page in headless Chromium with the netw
 
 screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
 	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png
+
+lab-check: $(SETUP) chromium  ## run the trading dashboard in a real JupyterLab in headless Chromium, move a slider
+	$(BIN)/python -m tools.lab_check notebooks/08_trade.ipynb _build/lab_check.png
 
 .PHONY: chromium
 chromium:
