@@ -31,8 +31,8 @@ def price_chart(prices: pd.DataFrame, codes: list[str] | None = None, event_date
         ax.plot(one.index, one / one.iloc[0] if normalise else one, lw=1.2, label=_label(code))
     if event_date is not None:
         ax.axvline(pd.Timestamp(event_date), color="k", ls="--", lw=1)
-        ax.annotate(f"event {pd.Timestamp(event_date).date()}", (pd.Timestamp(event_date), 1),
-                    xycoords=("data", "axes fraction"), xytext=(4, -14), textcoords="offset points",
+        ax.annotate(f"event {pd.Timestamp(event_date).date()}", (pd.Timestamp(event_date), 0),
+                    xycoords=("data", "axes fraction"), xytext=(4, 6), textcoords="offset points",
                     fontsize=9)
     ax.set_xlabel("date")
     ax.set_ylabel("adjusted close / first close" if normalise else "adjusted close (CNY)")
