@@ -146,3 +146,19 @@ def test_uncertain_model_on_a_backbone_method():
     assert mean.shape == sigma.shape == (4, 5)
     with pytest.raises(ValueError, match="no method 'nope'"):
         UncertainModel(TinyLSTM(3), BayesianHead(32), method="nope")
+
+
+def test_heads_on_the_two_level_model():
+    from companion.models import TwoLevelLSTM
+    torch.manual_seed(0)
+    backbone = TwoLevelLSTM(n_stocks=4, n_features=3, expert_hidden=4, coordinator_hidden=6, dropout=0.2)
+    x, y = torch.randn(8, 4, 5, 3), torch.randint(0, 2, (8, 4)).float()
+    story = UncertainModel(backbone, BayesianHead(backbone.feature_size), method="features")
+    mu_only_bce(story(x), y).backward()
+    assert story.head.fc_sigma.weight.grad is None
+    het = UncertainModel(backbone, HeteroscedasticLogitHead(backbone.feature_size), method="features")
+    mean, sigma = het(x)
+    assert mean.shape == sigma.shape == (8, 4)
+    # MC dropout on the whole two-level model (its dropout sits before the per-stock head)
+    p, spread = mc_dropout_predict(backbone, x, n_samples=10)
+    assert p.shape == (8, 4) and (spread > 0).any()
