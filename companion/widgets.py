@@ -48,13 +48,14 @@ class TradingDashboard:
     """
 
     def __init__(self, prices, probabilities, uncertainty=None, *, threshold=0.55,
-                 max_uncertainty=0.05, holding_days=1, commission=0.0003, initial_cash=100_000.0):
+                 max_uncertainty=0.05, holding_days=1, commission=0.0003, initial_cash=100_000.0,
+                 gate_max=0.2):
         self.prices, self.probabilities, self.uncertainty = prices, probabilities, uncertainty
         self.initial_cash = initial_cash
         style = {"description_width": "130px"}
         self.threshold = W.FloatSlider(value=threshold, min=0.5, max=0.8, step=0.01,
                                        description="threshold P(up) ≥", style=style)
-        self.gate = W.FloatSlider(value=max_uncertainty, min=0.0, max=0.2, step=0.005,
+        self.gate = W.FloatSlider(value=max_uncertainty, min=0.0, max=gate_max, step=gate_max / 40,
                                   description="uncertainty ≤", style=style, readout_format=".3f",
                                   disabled=uncertainty is None)
         self.holding_days = W.IntSlider(value=holding_days, min=1, max=10,
