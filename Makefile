@@ -24,7 +24,7 @@ export PYTHONHASHSEED := 0
 # pip's per-machine index settings can print one warning per package; keep set-up output readable.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help setup book test lint unit notebooks book-check browser screenshot lab lab-check student bench clean
+.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser screenshot lab lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
@@ -51,7 +51,12 @@ $(HTML): $(SETUP) $(BOOK_SOURCES)
 REPORTS := _build/reports
 JUNIT = --junitxml=$(REPORTS)/$(1).xml
 
-test: lint unit notebooks book-check browser  ## every check: ruff, unit tests, notebooks, book build, browser
+# The two long steps share the machine's two cores: nbval runs the student copies of the chapters
+# (proving they run without their solutions) while the book build executes the full chapters,
+# solution cells included, with any error failing the build. Each gets one thread.
+test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser
+	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 --output-sync=target student-notebooks book
+	$(MAKE) --no-print-directory book-check browser
 	@$(BIN)/python -m tools.test_summary $(REPORTS)
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
@@ -64,8 +69,11 @@ unit: $(SETUP)  ## unit and property tests of the companion package
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
 
-notebooks: $(SETUP)  ## execute every notebook of the book with nbval (fails if one in _toc.yml did not run)
-	$(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q $(call JUNIT,2-notebooks)
+notebooks: $(SETUP)  ## execute every notebook of the book with nbval, solutions included
+	$(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q
+
+student-notebooks: student  ## execute the student copies with nbval (fails if a chapter in _toc.yml did not run)
+	$(BIN)/python -m pytest student book $(NBVAL) --require-toc --student-dir=student -q $(call JUNIT,2-notebooks)
 
 book-check: $(HTML)  ## the book build (warnings as errors), then checks of the built pages
 	$(BIN)/python -m pytest tests -m book --ignore=tests/browser -q $(call JUNIT,3-book)
@@ -89,7 +97,7 @@ lab: $(SETUP)  ## JupyterLab on the notebooks, with the venv's kernel
 	$(BIN)/jupyter lab notebooks
 
 student: $(SETUP)  ## student copies of the notebooks, without solution cells, in student/
-	$(BIN)/python -m tools.make_student notebooks student
+	rm -rf student && $(BIN)/python -m tools.make_student notebooks student
 
 bench: $(SETUP)  ## the heavy experiments; writes benchmarks/results/ (minutes)
 	$(BIN)/python -m benchmarks.run_all

@@ -5,7 +5,11 @@ its path, a wrong folder) or whose cells were skipped would otherwise leave the 
 ``--require-toc`` this plugin checks, at the end of the session, that every notebook listed in
 ``_toc.yml`` had *all* of its code cells executed and passing, and prints each one's run time.
 
-Use: ``pytest notebooks book --nbval-lax -p tests.nbval_guard --require-toc``.
+With ``--student-dir=student`` a chapter ``notebooks/X.ipynb`` counts as run when its generated
+student copy ``student/X.ipynb`` (the chapter without its solution cells) ran completely; `make test`
+runs the student copies here while the book build executes the full chapters, solutions included.
+
+Use: ``pytest notebooks book --nbval-lax -p tests.nbval_guard --require-toc [--student-dir=student]``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ _started = time.perf_counter()
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--require-toc", action="store_true",
                      help="fail unless every notebook in _toc.yml ran all its code cells")
+    parser.addoption("--student-dir", default=None,
+                     help="count a chapter notebooks/X.ipynb as run when STUDENT_DIR/X.ipynb ran")
 
 
 def toc_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -74,9 +80,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not session.config.getoption("--require-toc"):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    student_dir = session.config.getoption("--student-dir")
     problems = []
     lines = []
-    for notebook in toc_notebooks():
+    for chapter in toc_notebooks():
+        notebook = chapter
+        if student_dir and chapter.startswith("notebooks/"):
+            notebook = f"{student_dir.rstrip('/')}/{Path(chapter).name}"
+            if not (ROOT / notebook).exists():
+                problems.append(f"{chapter}: its student copy {notebook} does not exist (run `make student`)")
+                continue
         expected = code_cell_count(ROOT / notebook)
         ran, failed = _passed.get(notebook, 0), _failed.get(notebook, 0)
         lines.append(f"  {notebook:<45} {ran:>3}/{expected:<3} cells  {_seconds.get(notebook, 0):6.1f} s")
