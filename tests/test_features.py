@@ -84,3 +84,11 @@ def test_future_changes_never_move_past_features(cut, seed, scale):
     before = make_features(p).loc[:t]
     pd.testing.assert_frame_equal(make_features(changed).loc[:t], before)
     pd.testing.assert_frame_equal(make_features(p[~later]).loc[:t], before)
+
+
+@pytest.mark.parametrize("cut", ["2016-04-05", "2017-04-12", "2017-11-20"])
+def test_real_data_truncated_after_a_day_gives_the_same_past(cut):
+    """On real prices with suspensions and ex-rights days: features up to t ignore all rows after t."""
+    p = market.load_prices(market.STORY_CODES, "2015-06-01", "2017-12-31")
+    full = make_features(p).loc[:cut]
+    pd.testing.assert_frame_equal(make_features(p[p["date"] <= cut]), full)
