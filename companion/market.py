@@ -230,7 +230,8 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
         raise _fail(path, "the file is empty", "export the prices again; the file needs a header "
                     "line and one row per trading day")
     raw = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
-    raw.columns = [str(c).strip() for c in raw.columns]
+    # Header names are matched without case ("Date,Open,..." works); Chinese headers are unaffected.
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
     layout = _detect_layout(list(raw.columns))
     if raw.empty:
         raise _fail(path, "the file has a header but no rows", "export a date range with trading days")
@@ -314,8 +315,17 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
 
     # Units and optional columns --------------------------------------------------------------
     out["volume"] *= spec["volume"]
-    out["amount"] = (pd.to_numeric(frame["amount"], errors="coerce").to_numpy(dtype="float64")
-                     * spec["amount"]) if "amount" in frame.columns else np.nan
+    if "amount" in frame.columns:
+        amount = pd.to_numeric(frame["amount"], errors="coerce")
+        bad = (amount.isna() & frame["amount"].notna()).to_numpy()  # text that is not a number
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise _fail(path, f"line {lines[i]} ({dates.iloc[i].date()}): amount "
+                        f"{frame['amount'].iloc[i]!r} is not a number", "leave the cell empty if "
+                        "the turnover is unknown, or fix the value")
+        out["amount"] = amount.to_numpy(dtype="float64") * spec["amount"]
+    else:
+        out["amount"] = np.nan
     if layout == "baostock" and "tradestatus" in frame.columns:
         halted = (pd.to_numeric(frame["tradestatus"], errors="coerce") == 0).to_numpy()
         if halted.any():

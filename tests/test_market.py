@@ -181,6 +181,19 @@ def test_bad_files_raise_one_clear_error(tmp_path, body, problem, fix):
     assert path.read_text(encoding="utf-8") == body  # never modified
 
 
+def test_header_case_is_ignored_and_empty_amount_is_unknown(tmp_path):
+    path = write(tmp_path, "X.csv", "Date,Open,High,Low,Close,Volume,Amount\n"
+                 "2017-01-03,10,10.5,9.9,10.2,1000,\n2017-01-04,10.2,10.4,10.0,10.1,2000,20200\n")
+    p = read_price_csv(path)
+    assert np.isnan(p["amount"].iloc[0]) and p["amount"].iloc[1] == 20200
+
+
+def test_amount_that_is_not_a_number(tmp_path):
+    path = write(tmp_path, "X.csv", HEADER.strip() + ",amount\n" + "2017-01-03,10,10.5,9.9,10.2,1000,abc\n")
+    with pytest.raises(PriceDataError, match=r"line 2 \(2017-01-03\): amount 'abc' is not a number"):
+        read_price_csv(path)
+
+
 def test_several_codes_in_one_file(tmp_path):
     path = write(tmp_path, "two.csv", "ts_code,trade_date,open,high,low,close,vol,amount\n"
                  "000401.SZ,20170405,1,1,1,1,1,1\n600340.SH,20170406,1,1,1,1,1,1\n")
