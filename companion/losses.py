@@ -6,6 +6,7 @@
 - `mu_only_bce`: the story's loss for its (mu, sigma) head, BCE on mu alone; sigma gets no gradient.
 - `HeteroscedasticBCE`: the Monte-Carlo loss that trains a logit mean and a logit noise scale
   (Kendall & Gal, 2017).
+- `gaussian_nll`: the Gaussian negative log-likelihood of returns for a (mu, sigma) head.
 """
 
 from __future__ import annotations
@@ -109,3 +110,16 @@ class HeteroscedasticBCE(nn.Module):
         log_lik = -F.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction="none")
         log_mean_lik = torch.logsumexp(log_lik, dim=0) - math.log(self.n_samples)
         return -log_mean_lik.mean()
+
+
+def gaussian_nll(output: tuple[torch.Tensor, torch.Tensor], ret: torch.Tensor) -> torch.Tensor:
+    """Negative log-likelihood of returns under N(mu, sigma^2), without the constant ln sqrt(2 pi).
+
+    output: (mu, sigma), each [batch, stock]; ret: realised returns [batch, stock] (e.g. in percent).
+    mean of ln sigma + (ret - mu)^2 / (2 sigma^2): a small sigma is rewarded only where the
+    returns really are close to mu.
+    """
+    mu, sigma = output
+    _check_same_shape(mu, ret, "mu")
+    _check_same_shape(sigma, ret, "sigma")
+    return (torch.log(sigma) + 0.5 * ((ret.to(mu.dtype) - mu) / sigma) ** 2).mean()

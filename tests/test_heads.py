@@ -162,3 +162,27 @@ def test_heads_on_the_two_level_model():
     # MC dropout on the whole two-level model (its dropout sits before the per-stock head)
     p, spread = mc_dropout_predict(backbone, x, n_samples=10)
     assert p.shape == (8, 4) and (spread > 0).any()
+
+
+def test_gaussian_return_head_learns_the_spread_and_gives_phi():
+    from scipy.stats import norm
+
+    from companion.layers import GaussianReturnHead
+    from companion.losses import gaussian_nll
+    torch.manual_seed(0)
+    n = 4000
+    calm = torch.randint(0, 2, (n,)).float()            # visible regime flag
+    ret = 0.3 + torch.randn(n) * torch.where(calm == 1, 0.5, 2.0)
+    h = torch.stack([calm, 1 - calm], dim=-1)
+    head = GaussianReturnHead(2)
+    opt = torch.optim.Adam(head.parameters(), lr=0.05)
+    for _ in range(400):
+        opt.zero_grad()
+        gaussian_nll(head(h), ret).backward()
+        opt.step()
+    with torch.no_grad():
+        mu, sigma = head(h)
+        p = head.predict_proba(h)
+    assert sigma[calm == 1].mean() == pytest.approx(0.5, abs=0.1)
+    assert sigma[calm == 0].mean() == pytest.approx(2.0, abs=0.2)
+    np.testing.assert_allclose(p.numpy(), norm.cdf((mu / sigma).numpy()), atol=1e-5)

@@ -4,6 +4,7 @@ Add one import line per layer module below; do not rewrite this file.
 """
 from companion.layers.heads import (  # noqa: F401
     BayesianHead,
+    GaussianReturnHead,
     HeteroscedasticLogitHead,
     MCDropoutHead,
     UncertainModel,

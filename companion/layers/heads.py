@@ -9,6 +9,8 @@ stock, ``[batch, stock, hidden]``) and returns something for each leading positi
   sampling of the logit (Kendall & Gal, 2017), so ``sigma`` is in the loss and learns.
 - `MCDropoutHead`: dropout before the last linear layer, kept on at prediction time and averaged
   over many masks (Gal & Ghahramani, 2016).
+- `GaussianReturnHead`: a mean and a spread of the next return, trained by Gaussian likelihood on
+  returns; P(up) = Phi(mu / sigma).
 
 `UncertainModel` puts a head on any encoder; `mc_dropout_predict` runs MC dropout on any model;
 `predict_with_uncertainty` returns (probability, uncertainty) as numpy arrays for the chapters.
@@ -129,6 +131,35 @@ class MCDropoutHead(nn.Module):
 
     def predict_uncertainty(self, h: torch.Tensor) -> torch.Tensor:
         return self._samples(h).std(0)
+
+
+class GaussianReturnHead(nn.Module):
+    """A Gaussian over the next return: r ~ N(mu(h), sigma(h)^2); P(up) = Phi(mu / sigma).
+
+    h: [..., in_features] -> (mu [...], sigma [...]). Train on returns, not on up/down labels, with
+    `companion.losses.gaussian_nll` (pass ``(X, ret)`` as the data to `companion.train.fit`; scale
+    the returns to percent so that the numbers are of order one). sigma is in the likelihood, so it
+    learns the spread of returns, e.g. larger in volatile periods.
+    """
+
+    def __init__(self, in_features: int, min_sigma: float = 1e-3):
+        super().__init__()
+        self.in_features, self.min_sigma = in_features, min_sigma
+        self.fc_mu = nn.Linear(in_features, 1)
+        self.fc_sigma = nn.Linear(in_features, 1)
+
+    def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        _check_last_dim(h, self.in_features, "GaussianReturnHead")
+        mu = self.fc_mu(h).squeeze(-1)
+        sigma = F.softplus(self.fc_sigma(h)).squeeze(-1) + self.min_sigma
+        return mu, sigma
+
+    def predict_proba(self, h: torch.Tensor) -> torch.Tensor:
+        mu, sigma = self(h)
+        return 0.5 * (1.0 + torch.erf(mu / (sigma * math.sqrt(2.0))))  # Phi(mu / sigma)
+
+    def predict_uncertainty(self, h: torch.Tensor) -> torch.Tensor:
+        return self(h)[1]
 
 
 class UncertainModel(nn.Module):
