@@ -15,13 +15,15 @@ real close of 冀东水泥), and then they read nothing after ``end`` either.
 
 Why not re-derive features from augmented prices? It needs each window's price history *before*
 the window (20-day volatility, 5-day returns) and one feature computation per window and copy;
-augmenting the windows directly is causal by construction and thousands of times cheaper.
+augmenting the windows directly is causal by construction and far cheaper.
 
 The three transformations
 -------------------------
 ``time_scale``      resample a path on a grid spaced ``factor`` days apart, anchored at the last
-                    input day: the last value stays the real one, earlier values are linear
-                    interpolations of *earlier* real values. Nothing is read past ``end``.
+                    input day: the last value stays the real one, the others interpolate real
+                    values of days up to ``t`` (with ``factor < 1`` a step may read a day a little
+                    later than its own position, but still inside the window: the model sees the
+                    whole window at ``t`` anyway). Nothing is read past ``end``.
 ``jitter_if_calm``  add Gaussian noise only where the *trailing* volatility (known at that day)
                     is below a threshold; volatile stretches, where the signal is, stay intact.
 ``shift_event``     pretend the policy event happened ``delay`` days *later*: the event clock
