@@ -94,3 +94,19 @@ def test_bad_inputs_say_what_is_wrong():
         run_backtest(px, oracle(px), Policy(max_uncertainty=0.1))
     with pytest.raises(ValueError, match="T\\+1"):
         Policy(holding_days=0)
+
+
+def test_ex_rights_day_does_not_look_like_a_loss():
+    # A 10-for-10 bonus issue halves the quoted price; the holder keeps the value.
+    dates = pd.bdate_range("2017-06-01", periods=4)
+    closes, precloses = [10.0, 10.2, 5.1, 5.2], [10.0, 10.0, 5.1, 5.1]   # ex-date on day 3
+    px = pd.DataFrame({"date": dates, "code": "600340.SH", "close": closes, "preclose": precloses,
+                       "adj_close": [10.0, 10.2, 10.2, 10.4]})
+    probs = pd.DataFrame([1.0, 0.0, 0.0, 0.0], index=dates, columns=["600340.SH"])
+    res = run_backtest(px, probs, Policy(threshold=0.5, holding_days=3))
+    # bought at 10.0, held across the ex-date, sold at 5.2 (= 10.4 before the issue)
+    trip = res.round_trips.iloc[0]
+    assert trip["sell_price"] == 5.2
+    assert trip["net_pnl"] > 0
+    assert res.equity.iloc[2] > res.equity.iloc[0] * 0.99
+    assert res.equity.iloc[-1] - 100_000 == pytest.approx(trip["net_pnl"], abs=1e-6)
