@@ -139,6 +139,7 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
     """
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}.")
+    seed = int(seed)  # a NumPy integer would trip random.seed inside set_seed
     set_seed(seed)
     device = torch.device(device) if device is not None else get_device()
     loss_fn = loss_fn or _default_loss

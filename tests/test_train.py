@@ -192,3 +192,10 @@ def test_cuda_run_matches_cpu_run_closely():
         runs[device] = fit(model, train, val, epochs=3, device=device, progress=False)
         assert next(model.parameters()).device.type == device
     np.testing.assert_allclose(runs["cpu"]["train_loss"], runs["cuda"]["train_loss"], rtol=1e-3)
+
+
+def test_numpy_integer_seed_is_accepted():
+    train, val = toy_data(n=40)
+    a = fit(TinyLSTM(3, hidden_size=4), train, val, epochs=1, seed=np.int64(2), device="cpu",
+            progress=False)
+    assert len(a) == 1
