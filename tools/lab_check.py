@@ -2,7 +2,8 @@
 
     python -m tools.lab_check notebooks/08_trade.ipynb [screenshot.png]
 
-Starts JupyterLab on 127.0.0.1 with the course's environment, opens the notebook, runs all
+Starts JupyterLab on 127.0.0.1 with the course's environment, opens a copy of the notebook
+(under _build/, so that JupyterLab's autosave never writes outputs into a chapter), runs all
 cells from the Run menu, waits for the widgets to render, then moves the first slider with the
 keyboard and checks that some output of the notebook changed in response. Every request that
 would leave the machine is blocked and reported. Exits non-zero if any step fails.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -57,6 +59,12 @@ def outputs_text(page) -> str:
 def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
     from playwright.sync_api import sync_playwright
 
+    # JupyterLab autosaves what it runs: work on a copy so that the chapter never gains outputs.
+    copy = ROOT / "_build" / "lab_check" / Path(notebook).name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / notebook, copy)
+    notebook = copy.relative_to(ROOT).as_posix()
+
     port, token = free_port(), secrets.token_hex(16)
     lab = start_lab(port, token)
     blocked: list[str] = []
@@ -75,7 +83,8 @@ def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
 
             page.route("**/*", route)
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?token={token}")
+            # A workspace of its own, reset, so that no notebook of an earlier session is restored.
+            page.goto(f"http://127.0.0.1:{port}/lab/workspaces/check-{token[:8]}/tree/{notebook}?reset&token={token}")
             page.wait_for_selector(".jp-Notebook", timeout=60000)
             # The kernel is connected once the status bar reads "<kernel> | Idle".
             page.wait_for_function("() => /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
@@ -83,7 +92,14 @@ def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             t0 = time.perf_counter()
-            page.wait_for_selector(".widget-slider, .jupyter-widgets.widget-slider", timeout=180000)
+            try:
+                page.wait_for_selector(".widget-slider", timeout=240000)
+            except Exception:
+                page.screenshot(path=screenshot, full_page=False)
+                errs = page.evaluate("() => Array.from(document.querySelectorAll("
+                                     "'.jp-RenderedText[data-mime-type=\"application/vnd.jupyter.stderr\"]'))"
+                                     ".map(e => e.innerText.slice(0, 500))")
+                raise RuntimeError(f"no slider rendered within 240 s; stderr outputs: {errs}; see {screenshot}") from None
             # Wait until the kernel is idle again: all cells have run.
             page.wait_for_function(
                 "() => document.querySelector(\".jp-Notebook-ExecutionIndicator\")?.dataset.status === 'idle'"
