@@ -35,3 +35,20 @@ def test_view_function_matches_dashboard_and_gate_needs_uncertainty():
     gated.gate.value = 0.15
     assert gated.result.report["n_trades"] > 0
     assert list(report_frame(gated.result).columns) == ["strategy", "buy and hold"]
+
+
+def test_equity_curve_draws_strategy_and_benchmark():
+    import matplotlib.pyplot as plt
+
+    from companion.backtest import run_backtest
+    from companion.plots import equity_curve
+
+    px = make_prices()
+    res = run_backtest(px, oracle(px))
+    ax = equity_curve(res)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "strategy (after costs)" in labels and "buy and hold (equal weight)" in labels
+    assert ax.get_ylabel() == "account value (CNY)"
+    plotted = ax.get_lines()[0].get_ydata()
+    assert plotted[-1] == res.equity.iloc[-1]
+    plt.close(ax.figure)
