@@ -26,9 +26,14 @@ def reliability_diagram(y, p, *, n_bins: int = 5, label: str | None = None, ax=N
     err = np.vstack([table["frac_up"] - table["frac_low"], table["frac_high"] - table["frac_up"]])
     ax.errorbar(table["mean_p"], table["frac_up"], yerr=err, marker="o", capsize=3,
                 label=label, color=color)
-    lo = min(table["mean_p"].min(), table["frac_low"].min(), 0.3)
-    hi = max(table["mean_p"].max(), table["frac_high"].max(), 0.7)
-    ax.plot([lo, hi], [lo, hi], ls="--", color="grey", lw=1, label="calibrated")
+    # One diagonal per axes, however many models are drawn on it; it spans everything drawn so far.
+    lo = min(table["mean_p"].min(), table["frac_low"].min(), 0.3, *getattr(ax, "_diag_span", ()))
+    hi = max(table["mean_p"].max(), table["frac_high"].max(), 0.7, *getattr(ax, "_diag_span", ()))
+    if getattr(ax, "_diag_line", None) is None:
+        (ax._diag_line,) = ax.plot([lo, hi], [lo, hi], ls="--", color="grey", lw=1, label="calibrated")
+    else:
+        ax._diag_line.set_data([lo, hi], [lo, hi])
+    ax._diag_span = (lo, hi)
     ax.set_xlabel("mean predicted P(up) in bin")
     ax.set_ylabel("observed fraction of up days")
     ax.set_title("Reliability diagram")
