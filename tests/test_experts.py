@@ -2,6 +2,8 @@
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 from companion.models.experts import SharedExpert, StockExperts, choose_impl, lstm_reference
@@ -71,3 +73,13 @@ def test_shared_expert_shapes_and_embedding_matters():
     assert (out[:, 0] - out[:, 1]).abs().max() > 1e-4
     n_params = sum(p.numel() for p in shared.parameters())
     assert n_params == sum(p.numel() for p in SharedExpert(300, 4, hidden_size=6).parameters()) - 297 * 4
+
+
+@settings(max_examples=15, deadline=None)
+@given(batch=st.integers(1, 4), n_stocks=st.integers(1, 4), n_time=st.integers(1, 6),
+       n_features=st.integers(1, 4), hidden=st.integers(1, 5), seed=st.integers(0, 10_000))
+def test_batched_equals_loop_for_any_shape(batch, n_stocks, n_time, n_features, hidden, seed):
+    torch.manual_seed(seed)
+    experts = StockExperts(n_stocks, n_features, hidden)
+    x = torch.randn(batch, n_stocks, n_time, n_features)
+    torch.testing.assert_close(experts(x, impl="batched"), experts(x, impl="loop"))
