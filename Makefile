@@ -61,7 +61,7 @@ test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book p
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 	$(BIN)/ruff check .
-	$(BIN)/nbstripout --verify notebooks/*.ipynb || { echo "A notebook holds outputs: run '$(BIN)/nbstripout notebooks/*.ipynb'."; exit 1; }
+X
 
 unit: $(SETUP)  ## unit and property tests of the companion package
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
