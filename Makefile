@@ -11,6 +11,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SETUP  := $(VENV)/.setup-done
 HTML   := _build/html/index.html
+NOTEBOOKS := $(wildcard notebooks/*.ipynb book/*.ipynb book/*/*.ipynb)
 
 # Everything the rendered book is made from.
 BOOK_SOURCES := _config.yml _toc.yml $(shell find book notebooks companion -type f \
@@ -61,7 +62,7 @@ test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book p
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 	$(BIN)/ruff check .
-X
+	$(BIN)/nbstripout --verify $(NOTEBOOKS) || { echo "A notebook holds outputs: run '$(BIN)/nbstripout $(NOTEBOOKS)'."; exit 1; }
 
 unit: $(SETUP)  ## unit and property tests of the companion package
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
