@@ -37,11 +37,7 @@ def synthetic_split(seed: int):
     """(market, train, val, test) with inputs standardised on the training windows only."""
     m = market.simulate_market(seed=seed)
     w = windows.make_windows(features.make_features(m.prices, event_date=m.event_date), m.prices)
-    tr, va, te = windows.chronological_split(w)
-    scaler = windows.Standardizer().fit(tr.X)
-    for part in (tr, va, te):
-        part.X = scaler.transform(part.X)
-    return m, tr, va, te
+    return (m, *windows.standardized_split(w))
 
 
 def readings(model: TwoLevelLSTM, kind, te) -> dict[str, np.ndarray]:

@@ -213,11 +213,4 @@ def area_under_risk_coverage(y, p, *, confidence=None, threshold: float = 0.5) -
     A confidence that ranks predictions at random gives about the overall error rate; one that puts
     the right predictions first gives less.
     """
-    y, p = _check(y, p)
-    conf = np.abs(p - 0.5) if confidence is None else np.asarray(confidence, np.float64).ravel()
-    if conf.shape != p.shape:
-        raise ValueError(f"confidence must have one value per prediction: expected {p.shape[0]} "
-                         f"values, got shape {np.shape(confidence)}.")
-    order = np.argsort(-conf, kind="stable")
-    wrong = (predict_up(p[order], threshold) != y[order]).astype(np.float64)
-    return float(np.mean(np.cumsum(wrong) / np.arange(1, y.size + 1)))
+    return float(risk_coverage(y, p, confidence=confidence, threshold=threshold)["risk"].mean())
