@@ -6,10 +6,12 @@
   var root = document.documentElement.dataset.content_root || "./";
   var assets = new URL(root + "_static/vendor/html-manager/", document.baseURI).href;
   window.__jupyter_widgets_assets_path__ = assets;
-  // The manager derives its assets' URL from its RequireJS module id; map that id to the book.
+  // Its bundled modules derive their assets' URL from their RequireJS ids ("@jupyter-widgets/...",
+  // depending on which loads first); map every such id to the book's copy.
+  var here = assets.replace(/\/$/, "");
   window.require = window.require || {};
   window.require.paths = Object.assign({}, window.require.paths,
-    {"@jupyter-widgets/html-manager/dist": assets.replace(/\/$/, "")});
+    {"@jupyter-widgets/html-manager/dist": here, "@jupyter-widgets": here});
   var hub = {
     Queue: function (job) {
       var element = job && job[2];
