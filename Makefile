@@ -46,7 +46,8 @@ book: $(HTML)  ## build the rendered book into _build/html
 
 $(HTML): $(SETUP) $(BOOK_SOURCES)
 	# -W: warnings are errors; -n: a broken cross-reference is a warning, hence an error.
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	# A failed build may still have written index.html: remove it, so that the next make rebuilds.
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || { rm -f $@; exit 1; }
 	@touch $@
 
 REPORTS := _build/reports
