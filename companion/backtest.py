@@ -20,6 +20,7 @@ import pandas as pd
 
 from companion.account import Account, OrderRejected
 from companion.rules import AShareRules, round_fen
+from companion.validation import sharpe_ratio
 
 __all__ = ["AShareRules", "Account", "OrderRejected", "Policy", "BacktestResult", "run_backtest",
            "performance", "round_fen"]
@@ -76,12 +77,11 @@ def performance(equity: pd.Series, periods_per_year: int = TRADING_DAYS) -> dict
     years = max(len(daily), 1) / periods_per_year
     total = equity.iloc[-1] / equity.iloc[0] - 1
     vol = daily.std(ddof=1) * np.sqrt(periods_per_year) if len(daily) > 1 else np.nan
-    mean = daily.mean() * periods_per_year
     drawdown = (equity / equity.cummax() - 1).min()
     return {"total_return": float(total),
             "annual_return": float((1 + total) ** (1 / years) - 1) if total > -1 else -1.0,
             "volatility": float(vol),
-            "sharpe": float(mean / vol) if vol and vol > 0 else 0.0,
+            "sharpe": sharpe_ratio(daily, periods_per_year) if len(daily) > 1 else 0.0,
             "max_drawdown": float(drawdown)}
 
 

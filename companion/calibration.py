@@ -14,8 +14,9 @@ import numpy as np
 import torch
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, logit
-from scipy.stats import binomtest
 from torch import nn
+
+from companion.metrics import wilson_interval
 
 _EPS = 1e-6
 
@@ -115,7 +116,7 @@ def filter_vs_random(y, p, keep, *, n_draws: int = 2000, seed: int = 0,
     if n == 0:
         return out | {"accuracy": np.nan, "low": np.nan, "high": np.nan, "random_mean": np.nan,
                       "random_low": np.nan, "random_high": np.nan, "p_value": np.nan}
-    ci = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    low, high = wilson_interval(k, n, level)
     rng = np.random.default_rng(seed)
     # Random subsets of size n, drawn without replacement: argsort of uniform keys per draw.
     idx = np.argsort(rng.random((n_draws, y.size)), axis=1)[:, :n]
@@ -123,7 +124,7 @@ def filter_vs_random(y, p, keep, *, n_draws: int = 2000, seed: int = 0,
     acc = k / n
     tail = (1 - level) / 2
     return out | {
-        "accuracy": acc, "low": ci.low, "high": ci.high,
+        "accuracy": acc, "low": low, "high": high,
         "random_mean": float(rand_acc.mean()),
         "random_low": float(np.quantile(rand_acc, tail)),
         "random_high": float(np.quantile(rand_acc, 1 - tail)),

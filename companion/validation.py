@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from companion.metrics import wilson_interval  # noqa: F401 (re-exported: chapter 9 uses it from here)
+
 EULER_GAMMA = 0.5772156649015329
 
 
@@ -68,12 +70,6 @@ def purged_kfold_splits(n: int, n_splits: int = 5, *, lookback: int = 1, horizon
 
 
 # --- accuracy and Sharpe ratio -----------------------------------------------------------------
-def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for k successes in n trials (scipy's binomtest)."""
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="wilson")
-    return float(ci.low), float(ci.high)
-
-
 def sharpe_ratio(returns, periods_per_year: int = 244) -> float:
     """Annualised Sharpe ratio of per-period returns (zero risk-free rate)."""
     r = np.asarray(returns, dtype=float)
