@@ -15,7 +15,8 @@ import torch
 from torch import nn
 
 
-def _check_input(x: torch.Tensor, n_stocks: int, n_features: int) -> None:
+def check_stock_input(x: torch.Tensor, n_stocks: int, n_features: int) -> None:
+    """Raise a ValueError naming both shapes unless x is [batch, stock=n_stocks, time, feature=n_features]."""
     if x.dim() != 4 or x.shape[1] != n_stocks or x.shape[3] != n_features:
         raise ValueError(
             f"expected x of shape [batch, stock={n_stocks}, time, feature={n_features}], "
@@ -56,7 +57,7 @@ class FeatureWeighting(nn.Module):
         return self.raw
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_input(x, self.n_stocks, self.n_features)
+        check_stock_input(x, self.n_stocks, self.n_features)
         # [stock, feature] -> [1, stock, 1, feature]: broadcasts over batch and time.
         return x * self.weights[None, :, None, :]
 
@@ -88,7 +89,7 @@ class InputAttention(nn.Module):
         nn.init.zeros_(self.score[2].bias)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        _check_input(x, self.n_stocks, self.n_features)
+        check_stock_input(x, self.n_stocks, self.n_features)
         scores = self.score(x) + self.stock_bias[None, :, None, :]
         weights = torch.softmax(scores, dim=-1)
         return x * (self.n_features * weights), weights

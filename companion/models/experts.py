@@ -22,15 +22,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from companion.layers.weighting import check_stock_input
+
 IMPLS = ("auto", "loop", "batched")
-
-
-def _check_input(x: torch.Tensor, n_stocks: int, n_features: int) -> None:
-    if x.dim() != 4 or x.shape[1] != n_stocks or x.shape[3] != n_features:
-        raise ValueError(
-            f"expected x of shape [batch, stock={n_stocks}, time, feature={n_features}], "
-            f"got {list(x.shape)}"
-        )
 
 
 def choose_impl(x: torch.Tensor, n_stocks: int, *, min_stocks_batched: int = 8,
@@ -101,7 +95,7 @@ class StockExperts(nn.Module):
         return self
 
     def forward(self, x: torch.Tensor, impl: str | None = None) -> torch.Tensor:
-        _check_input(x, self.n_stocks, self.n_features)
+        check_stock_input(x, self.n_stocks, self.n_features)
         impl = impl or self.impl
         if impl == "auto":
             impl = choose_impl(x, self.n_stocks)
@@ -172,7 +166,7 @@ class SharedExpert(nn.Module):
         self.lstm = nn.LSTM(n_features + embed_dim, hidden_size, batch_first=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_input(x, self.n_stocks, self.n_features)
+        check_stock_input(x, self.n_stocks, self.n_features)
         batch, n_stocks, n_time, _ = x.shape
         emb = self.embedding.weight[None, :, None, :].expand(batch, n_stocks, n_time, -1)
         rows = torch.cat([x, emb], dim=-1).reshape(batch * n_stocks, n_time, -1)
