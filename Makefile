@@ -27,7 +27,7 @@ TEST_ENV := MPLBACKEND=Agg COMPANION_PROGRESS=0
 # pip's per-machine index settings can print one warning per package; keep set-up output readable.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser screenshot lab lab-check student bench clean
+.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser screenshot lab lab-test lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
@@ -60,7 +60,7 @@ JUNIT = --junitxml=$(REPORTS)/$(1).xml
 # solution cells included, with any error failing the build. Each gets one thread.
 test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser
 	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 --output-sync=target student-notebooks book
-	$(MAKE) --no-print-directory book-check browser
+	$(MAKE) --no-print-directory book-check browser lab-test
 	@$(BIN)/python -m tools.test_summary $(REPORTS)
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
@@ -69,7 +69,7 @@ lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 
 unit: $(SETUP)  ## unit and property tests of the companion package
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
-	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book" --ignore=tests/browser -q $(call JUNIT,1-unit)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book and not lab" --ignore=tests/browser --ignore=tests/lab -q $(call JUNIT,1-unit)
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
 
@@ -87,6 +87,9 @@ browser: $(HTML) chromium  ## load every page in headless Chromium with the netw
 
 screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
 	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png
+
+lab-test: $(HTML) student chromium  ## every chapter (student copy) in a real JupyterLab: rendered prose, numbers, figures
+	$(BIN)/python -m pytest tests/lab -m lab -q $(call JUNIT,5-lab)
 
 lab-check: $(SETUP) chromium  ## run the trading dashboard in a real JupyterLab in headless Chromium, move a slider
 	$(BIN)/python -m tools.lab_check notebooks/08_trade.ipynb _build/lab_check.png
