@@ -18,14 +18,16 @@ BOOK_SOURCES := _config.yml _toc.yml $(shell find book notebooks companion -type
                   \( -name '*.md' -o -name '*.ipynb' -o -name '*.py' -o -name '*.bib' -o -name '*.csv' \
                      -o -name '*.css' -o -name '*.js' \) -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
-# Test and book runs: no GUI backend, no progress bars in saved outputs, fixed hash seed.
-export MPLBACKEND ?= Agg
-export COMPANION_PROGRESS ?= 0
+# A fixed hash seed everywhere, so that a run repeats on one machine.
 export PYTHONHASHSEED := 0
+# Settings for test runs only (no GUI backend, no progress bars in test output). They are set on
+# the test commands below and never exported: `make lab` and `make book` show what a learner sees,
+# figures and progress bars included.
+TEST_ENV := MPLBACKEND=Agg COMPANION_PROGRESS=0
 # pip's per-machine index settings can print one warning per package; keep set-up output readable.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser screenshot lab lab-check student bench clean
+.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser screenshot lab lab-test lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
@@ -58,7 +60,7 @@ JUNIT = --junitxml=$(REPORTS)/$(1).xml
 # solution cells included, with any error failing the build. Each gets one thread.
 test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser
 	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 --output-sync=target student-notebooks book
-	$(MAKE) --no-print-directory book-check browser
+	$(MAKE) --no-print-directory book-check browser lab-test
 	@$(BIN)/python -m tools.test_summary $(REPORTS)
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
@@ -67,24 +69,27 @@ lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 
 unit: $(SETUP)  ## unit and property tests of the companion package
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
-	$(BIN)/python -m pytest tests -m "not book" --ignore=tests/browser -q $(call JUNIT,1-unit)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book and not lab" --ignore=tests/browser --ignore=tests/lab -q $(call JUNIT,1-unit)
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
 
 notebooks: $(SETUP)  ## execute every notebook of the book with nbval, solutions included
-	$(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q
+	$(TEST_ENV) $(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q
 
 student-notebooks: student  ## execute the student copies with nbval (fails if a chapter in _toc.yml did not run)
-	$(BIN)/python -m pytest student book $(NBVAL) --require-toc --student-dir=student -q $(call JUNIT,2-notebooks)
+	$(TEST_ENV) $(BIN)/python -m pytest student book $(NBVAL) --require-toc --student-dir=student -q $(call JUNIT,2-notebooks)
 
 book-check: $(HTML)  ## the book build (warnings as errors), then checks of the built pages
-	$(BIN)/python -m pytest tests -m book --ignore=tests/browser -q $(call JUNIT,3-book)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m book --ignore=tests/browser -q $(call JUNIT,3-book)
 
 browser: $(HTML) chromium  ## load every page in headless Chromium with the network blocked
-	$(BIN)/python -m pytest tests/browser -q $(call JUNIT,4-browser)
+	$(TEST_ENV) $(BIN)/python -m pytest tests/browser -q $(call JUNIT,4-browser)
 
 screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
 	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png
+
+lab-test: $(HTML) student chromium  ## every chapter (student copy) in a real JupyterLab: rendered prose, numbers, figures
+	$(BIN)/python -m pytest tests/lab -m lab -q $(call JUNIT,5-lab)
 
 lab-check: $(SETUP) chromium  ## run the trading dashboard in a real JupyterLab in headless Chromium, move a slider
 	$(BIN)/python -m tools.lab_check notebooks/08_trade.ipynb _build/lab_check.png
@@ -95,8 +100,11 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "The browser test needs Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)."; exit 1; fi; }
 
-lab: $(SETUP)  ## JupyterLab on the notebooks, with the venv's kernel
-	$(BIN)/jupyter lab notebooks
+lab: $(SETUP)  ## JupyterLab on the chapters, with the course's kernel, figures and progress bars
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Note: you are root. JupyterLab refuses root unless told (--allow-root); that is fine in a"; \
+	  echo "container or a VM of your own. On a shared machine, run 'make lab' as a normal user instead."; fi
+	$(BIN)/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 student: $(SETUP)  ## student copies of the notebooks, without solution cells, in student/
 	rm -rf student && $(BIN)/python -m tools.make_student notebooks student

@@ -1,0 +1,77 @@
+"""Computed numbers for the prose: one way that the book and JupyterLab both render.
+
+A chapter's markdown shows a number with MyST's inline ``{eval}`` role, e.g.
+``{eval}`pct(accuracy)` ``. The role asks the running kernel for the value of the expression:
+myst-nb does it while it builds the book (``execute_notebooks: inline``) and jupyterlab-myst does
+it when the learner runs the markdown cell. Both show the result's plain-text form, and a
+Python string would show with its quotes in JupyterLab, so every helper here returns a `Shown`:
+text whose ``repr`` is the text itself.
+
+The format follows Python's format mini-language, so ``show(x, ".1%")`` is ``f"{x:.1%}"``.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+
+class Shown:
+    """A value as the prose shows it; ``repr`` is the text without quotes."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = str(text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+    def __eq__(self, other) -> bool:
+        return str(other) == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _real(value, name: str = "value") -> float:
+    if isinstance(value, bool) or not isinstance(value, Real | int):
+        try:
+            value = float(value)  # NumPy and torch scalars
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}") from None
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} is {value}: the prose would show a meaningless number. "
+                         "Check the computation that produced it.")
+    return value
+
+
+def show(value, spec: str = "") -> Shown:
+    """``value`` formatted with a format spec, e.g. ``show(1234.5, ",.0f")`` -> 1,235."""
+    if isinstance(value, str):
+        return Shown(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Shown(format(value, spec))
+    return Shown(format(_real(value), spec))
+
+
+def pct(fraction, digits: int = 1) -> Shown:
+    """A fraction as a percentage: ``pct(0.5534)`` -> 55.3%."""
+    return Shown(f"{_real(fraction, 'fraction'):.{digits}%}")
+
+
+def interval(low, high, digits: int = 1, *, percent: bool = True) -> Shown:
+    """A confidence interval in brackets: ``interval(0.522, 0.709)`` -> [52.2%, 70.9%]."""
+    low, high = _real(low, "low"), _real(high, "high")
+    if low > high:
+        raise ValueError(f"interval({low}, {high}): the lower end is above the upper end.")
+    fmt = f".{digits}%" if percent else f".{digits}f"
+    return Shown(f"[{low:{fmt}}, {high:{fmt}}]")
+
+
+def choose(condition: bool, if_true: str, if_false: str) -> Shown:
+    """A computed word or phrase: the prose says ``if_true`` exactly when ``condition`` holds."""
+    return Shown(if_true if bool(condition) else if_false)

@@ -1,0 +1,142 @@
+"""Every chapter in real JupyterLab, as a learner sees it after `make lab` and Run All.
+
+JupyterLab is started as `make lab` starts it (the course's kernel, none of the test-only
+settings), driven by headless Chromium with the network blocked. For every chapter of the book
+(its student copy, which is what a workshop room opens) the test runs all cells, then reads the
+rendered text of every markdown cell and requires:
+
+- no raw MyST markup: every role and directive was rendered by jupyterlab-myst;
+- the computed numbers the book shows in the chapter's prose appear in JupyterLab's prose too;
+- inline figures in the outputs, no error output, nothing blocked, no page error;
+- a progress bar on screen while a chapter trains.
+
+Needs the built book (`make book`) and the student copies (`make student`).
+"""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.nbval_guard import ROOT, toc_notebooks
+from tools.lab import copy_for_lab, jupyterlab, lab_page, run_all
+
+pytestmark = pytest.mark.lab
+
+HTML = ROOT / "_build" / "html"
+STUDENT = ROOT / "student"
+RAW_MARKUP = re.compile(r"\{(glue|glue:\w+|term|cite|cite:\w+|eval|numref|ref|eq|doc|exercise|solution|"
+                        r"solution-start|solution-end|admonition|figure|math)\}|:::\{|```\{|\$\$")
+CHAPTERS = [n for n in toc_notebooks() if n.startswith("notebooks/")]
+# Chapters that train a model with companion.train.fit, so a progress bar must show.
+TRAINING = {"notebooks/02_baseline.ipynb"}
+
+
+class _EvalValues(HTMLParser):
+    """The values of the {eval} roles in a book page's prose, outside solutions.
+
+    myst-nb renders each as <span class="output text_plain">VALUE</span>; a value followed by " s"
+    is a run time, which differs between two runs and is left out of the comparison.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.values: list[str] = []
+        self._stack: list[tuple[str, bool, bool]] = []  # (tag, in solution, is eval span)
+        self._pending: str | None = None
+
+    def _in_solution(self) -> bool:
+        return any(s for _, s, _ in self._stack)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        solution = "solution" in classes or self._in_solution()
+        self._stack.append((tag, solution, tag == "span" and {"output", "text_plain"} <= set(classes)))
+        if self._pending is not None and tag != "span":
+            self._flush("")
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            t, solution, is_eval = self._stack.pop()
+            if t == tag:
+                break
+
+    def handle_data(self, data):
+        if self._stack and self._stack[-1][2]:
+            if not self._stack[-1][1]:
+                self._pending = data.strip()
+            return
+        if self._pending is not None:
+            self._flush(data)
+
+    def _flush(self, after: str):
+        if not re.match(r"\s*(s|seconds)\b", after):
+            self.values.append(self._pending)
+        self._pending = None
+
+
+def book_eval_values(notebook: str) -> list[str]:
+    page = HTML / notebook.replace(".ipynb", ".html")
+    html = page.read_text(errors="replace")
+    parser = _EvalValues()
+    parser.feed(html[html.find("<article"):html.rfind("</article>")])
+    return [v for v in parser.values if v]
+
+
+def lab_copy(notebook: str) -> Path:
+    student = STUDENT / Path(notebook).name
+    return student if student.exists() else ROOT / notebook
+
+
+@pytest.fixture(scope="module")
+def lab():
+    if not (HTML / "index.html").exists():
+        pytest.fail("the book is not built: run `make book` first (the test compares with its numbers)")
+    with jupyterlab() as (base, token), lab_page(base, token) as (page, run):
+        yield page, run, base, token
+
+
+def raw_markup(texts: list[str]) -> list[str]:
+    return [m.group(0) + " in: " + t[max(0, m.start() - 40):m.end() + 40].replace("\n", " ")
+            for t in texts for m in RAW_MARKUP.finditer(t)]
+
+
+def test_the_raw_markup_check_can_fail():
+    assert raw_markup(["a {glue:text}`x` b", "plain"]) and raw_markup([":::{admonition} Key"])
+    assert not raw_markup(["An LSTM (长短期记忆网络) scores 55.3% [52.2%, 70.9%]."])
+
+
+def test_book_values_are_read():
+    html = ('<article><p>It is <span class="output text_plain">55.3%</span> and ran in '
+            '<span class="output text_plain">12</span> s.</p><div class="solution"><p>'
+            '<span class="output text_plain">9.9%</span></p></div></article>')
+    parser = _EvalValues()
+    parser.feed(html)
+    assert parser.values == ["55.3%"]
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS)
+def test_chapter_reads_in_jupyterlab_as_in_the_book(lab, notebook):
+    page, run, base, token = lab
+    run.errors.clear()
+    run.page_errors.clear()
+    path = copy_for_lab(lab_copy(notebook))
+    run_all(page, run, base, token, path)
+    shot = ROOT / "_build" / "screenshots" / ("lab_" + Path(notebook).stem + ".png")
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=False)
+    assert not run.errors, f"{notebook}: cells failed in JupyterLab: {run.errors}"
+    assert not run.blocked, f"{notebook}: requests tried to leave the machine: {run.blocked}"
+    assert len(run.markdown) >= 5, f"{notebook}: only {len(run.markdown)} markdown cells were read"
+    markup = raw_markup(run.markdown)
+    assert not markup, f"{notebook}: raw MyST markup in JupyterLab:\n" + "\n".join(markup[:20])
+    prose = "\n".join(run.markdown)
+    expected = book_eval_values(notebook)
+    assert expected, f"{notebook}: the book page shows no computed numbers in its prose"
+    missing = [v for v in expected if v not in prose]
+    assert not missing, (f"{notebook}: {len(missing)} of {len(expected)} numbers of the book's prose are not "
+                         f"in JupyterLab's prose: {missing[:15]}")
+    assert run.images >= 2, f"{notebook}: {run.images} inline figures in JupyterLab (at least 2 expected)"
+    if notebook in TRAINING:
+        assert run.progress_seen, f"{notebook}: no progress bar was seen while it trained"

@@ -1,0 +1,148 @@
+"""Static checks of the chapters' source: the rules that keep the book and JupyterLab showing the
+same computed prose (see companion/prose.py).
+
+- Numbers reach the prose only through `{eval}` (no myst-nb glue: JupyterLab cannot show it).
+- Every name an `{eval}` reads is assigned in exactly one code cell: the book evaluates the prose
+  in order while JupyterLab evaluates it after Run All, and a single assignment keeps both equal.
+- Prose outside solutions reads no name that only a solution cell assigns (the student copy drops
+  solution cells).
+- No code cell ends with ';' (IPython would then silence the next `{eval}` of the book build).
+- Every chapter has at least two numbered figures, each with a caption, a label and alt text.
+"""
+
+import ast
+import builtins
+import json
+import re
+import sys
+
+import pytest
+
+from tests.nbval_guard import ROOT, toc_notebooks
+
+NOTEBOOKS = [n for n in toc_notebooks() if n.endswith(".ipynb")]
+CHAPTERS = [n for n in NOTEBOOKS if n.startswith("notebooks/")]
+EVAL = re.compile(r"\{eval\}`([^`]+)`")
+GLUE = re.compile(r"\{glue(:\w+)?\}|```\{glue|\bglue\(|from myst_nb import glue")
+HELPERS = {"pct", "show", "interval", "choose"}
+
+
+def cells(notebook: str) -> list[dict]:
+    return json.loads((ROOT / notebook).read_text())["cells"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def is_solution(cell: dict) -> bool:
+    return "solution" in cell.get("metadata", {}).get("tags", [])
+
+
+def names_read(expression: str) -> set[str]:
+    tree = ast.parse(expression, mode="eval")
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return loaded - HELPERS - set(dir(builtins))
+
+
+def names_assigned(code: str) -> set[str]:
+    """Names a code cell binds at its top level: assignments, loop and with targets, imports, defs.
+
+    Names bound inside a function body or a comprehension are local to it and not counted.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # IPython magics: the chapters' prose names are not bound there
+        return set()
+    bound: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+            return  # its body is another scope
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return bound
+
+
+def problems_of(notebook: str) -> list[str]:
+    found, assigned_in = [], {}
+    all_cells = cells(notebook)
+    for i, cell in enumerate(all_cells):
+        text = source(cell)
+        if GLUE.search(text):
+            found.append(f"cell {i}: uses myst-nb glue; use {{eval}} with companion.prose instead")
+        if cell["cell_type"] == "code":
+            if text.rstrip().endswith(";"):
+                found.append(f"cell {i}: ends with ';' (silences the next {{eval}} in the book build)")
+            for name in names_assigned(text):
+                assigned_in.setdefault(name, []).append(i)
+    for i, cell in enumerate(all_cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        for expression in EVAL.findall(source(cell)):
+            try:
+                names = names_read(expression)
+            except SyntaxError:
+                found.append(f"cell {i}: {{eval}}`{expression}` is not a Python expression")
+                continue
+            for name in sorted(names):
+                where = assigned_in.get(name, [])
+                if len(where) != 1:
+                    found.append(f"cell {i}: {{eval}}`{expression}` reads {name!r}, assigned in cells {where} "
+                                 "(it must be assigned in exactly one code cell)")
+                elif not is_solution(cell) and is_solution(all_cells[where[0]]):
+                    found.append(f"cell {i}: {{eval}}`{expression}` reads {name!r}, which only a solution "
+                                 f"cell ({where[0]}) assigns: the student copy would show an error")
+    return found
+
+
+def figure_problems(notebook: str) -> list[str]:
+    figures = []
+    for i, cell in enumerate(cells(notebook)):
+        meta = cell.get("metadata", {}).get("mystnb", {})
+        if "figure" in meta:
+            fig, alt = meta["figure"], meta.get("image", {}).get("alt", "")
+            if not (fig.get("caption", "").strip() and fig.get("name", "").strip() and alt.strip()):
+                return [f"cell {i}: a figure needs a caption, a name (label) and alt text: {meta}"]
+            figures.append(fig["name"])
+    if len(figures) < 2:
+        return [f"{len(figures)} numbered figures ({figures}); every chapter needs at least two"]
+    return []
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_prose_numbers_are_evaluated_consistently(notebook):
+    problems = problems_of(notebook)
+    assert not problems, f"{notebook}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS)
+def test_chapter_has_numbered_captioned_figures(notebook):
+    problems = figure_problems(notebook)
+    assert not problems, f"{notebook}: " + "\n".join(problems)
+
+
+def test_the_checks_can_fail(tmp_path, monkeypatch):
+    nb = {"cells": [
+        {"cell_type": "code", "metadata": {}, "source": "acc = 0.5\nfig = 1;"},
+        {"cell_type": "markdown", "metadata": {}, "source": "It is {eval}`pct(acc)` and {glue:text}`k`."},
+        {"cell_type": "code", "metadata": {}, "source": "acc = 0.6"},
+        {"cell_type": "code", "metadata": {"tags": ["solution"]}, "source": "secret = 1"},
+        {"cell_type": "markdown", "metadata": {}, "source": "{eval}`show(secret)`"},
+    ]}
+    (tmp_path / "x.ipynb").write_text(json.dumps(nb))
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    found = "\n".join(problems_of("x.ipynb"))
+    assert "ends with ';'" in found and "glue" in found
+    assert "reads 'acc', assigned in cells [0, 2]" in found
+    assert "only a solution cell" in found
+    assert "0 numbered figures" in figure_problems("x.ipynb")[0]
