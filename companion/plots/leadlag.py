@@ -11,6 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 from scipy import stats
 
 
@@ -47,7 +48,9 @@ def learning_curve_plot(curve: pd.DataFrame, models: list[str], *, target: float
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     curve = curve.assign(gap=curve.accuracy - curve.bayes_accuracy)
-    bayes = mean_over_seeds(curve[curve.model == models[0]], ["years"], "bayes_accuracy")
+    # the Bayes limit on the oracle's test days (the story's windows), else on the first model's
+    rows = curve[curve.model == ("oracle" if (curve.model == "oracle").any() else models[0])]
+    bayes = mean_over_seeds(rows, ["years"], "bayes_accuracy")
     axes[0].plot(bayes.index, bayes["mean"], "k--", lw=1.5, label="Bayes limit")
     for i, name in enumerate(models):
         part = curve[curve.model == name]
@@ -60,6 +63,7 @@ def learning_curve_plot(curve: pd.DataFrame, models: list[str], *, target: float
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xticks(sorted(curve.years.unique()), [str(y) for y in sorted(curve.years.unique())])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("years of simulated history (70% train, 15% validation, 15% test)")
     axes[0].set_ylabel("follower's test accuracy")
     axes[1].set_ylabel("accuracy - Bayes limit")
@@ -85,7 +89,7 @@ def diagnosis_plot(diagnosis: pd.DataFrame, chosen: str, *, ax=None):
                         (ax[1], gap, "test accuracy - Bayes limit")):
         colours = ["C3" if v == chosen else "C0" for v in s.index]
         a.errorbar(s["mean"], y, xerr=[s["mean"] - s["low"], s["high"] - s["mean"]], fmt="none",
-                   ecolor=colours, capsize=3)
+                   ecolor="0.4", capsize=3)
         a.scatter(s["mean"], y, c=colours, zorder=3)
         a.set_xlabel(label)
     ax[0].set_yticks(y, val.index)
@@ -104,7 +108,7 @@ def lag_ablation_plot(lags: pd.DataFrame, planted: int, *, axes=None):
     """
     years = sorted(lags.years.unique())
     if axes is None:
-        _, axes = plt.subplots(1, len(years), figsize=(2.4 * len(years), 2.8))
+        _, axes = plt.subplots(1, len(years), figsize=(min(8.0, 1.8 * len(years)), 2.8))
     for ax, y in zip(np.atleast_1d(axes), years, strict=True):
         s = lags[lags.years == y].groupby("lag")["increase"].agg(["mean", "std"])
         colours = ["C3" if lag == planted else "C0" for lag in s.index]
@@ -130,6 +134,7 @@ def probe_plot(probe: pd.DataFrame, *, ax=None):
     ax.plot([], [], "k:", label="untrained model")
     ax.set_xscale("log")
     ax.set_xticks(sorted(p.years.unique()), [str(y) for y in sorted(p.years.unique())])
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("years of simulated history")
     ax.set_ylabel("probe R² on test windows")
     ax.legend(fontsize=7, ncol=2)

@@ -1,0 +1,34 @@
+"""The learning-curve benchmark chooses on validation, scores like sklearn, and keeps one test period."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import accuracy_score, log_loss
+
+from benchmarks import follower_learning_curve as bench
+
+
+def test_choice_reads_validation_never_test():
+    d = pd.DataFrame([dict(variant=v, seed=s, val_log_loss=val, accuracy=test)
+                      for v, val, test in (("a", 0.60, 0.50), ("b", 0.65, 0.90)) for s in range(3)])
+    assert bench.choose(d) == "a"  # "b" wins on test, which must not count
+
+
+def test_score_matches_sklearn_and_wilson():
+    rng = np.random.default_rng(0)
+    y = (rng.random(200) < 0.6).astype(float)
+    p = np.clip(0.6 + 0.2 * (y - 0.5) + 0.1 * rng.standard_normal(200), 0.01, 0.99)
+    s = bench.score(p, y)
+    assert s["accuracy"] == pytest.approx(accuracy_score(y, p > 0.5))
+    assert s["log_loss"] == pytest.approx(log_loss(y, p))
+    assert s["low"] < s["accuracy"] < s["high"]
+
+
+def test_every_variant_keeps_the_same_test_period():
+    tests = {}
+    for val in (0.15, 0.30):
+        *_, te = bench.synthetic_data(0, 3, lookback=20, val=val, standardise=True)
+        tests[val] = te.dates
+    assert tests[0.15].equals(tests[0.30])
+    with pytest.raises(KeyError):
+        bench.recipe("no such variant")
