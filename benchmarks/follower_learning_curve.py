@@ -19,8 +19,10 @@ on the same seeds (one simulated market and one model initialisation per seed):
    (rise of the follower's log loss when the leader's input on one window day is shuffled).
 
 The time budget of ``make bench`` (under 12 minutes on two cores, one thread) sets the sizes:
-per-stock and shared models, which cannot see the leader at all, stop at ``NO_LEADER_YEARS``,
-and the story's recipe runs on the learning curve only at the diagnosis history.
+per-stock and shared models, which cannot see the leader at all, stop at ``NO_LEADER_YEARS``.
+A recipe chosen at one history need not suit another (capacity, above all), so on every history
+the two-level model runs with the story's and with the diagnosis-chosen recipe, and the rows
+"two_level (validated)" repeat, per history, the one with the lower mean validation log loss.
 
 Writes ``follower_learning_curve`` (history x seed x model), ``follower_diagnosis``
 (variant x seed), ``follower_probe`` (history x seed x recipe x part x lag) and ``follower_lags``.
@@ -181,8 +183,9 @@ def two_level_runs(seed: int, years: int, chosen: str, reuse: dict):
     """The two-level model under the story's and the chosen recipe: {label: (model, epochs, data)}."""
     runs = {}
     for label, name in (("two_level (story recipe)", "story recipe"), ("two_level", chosen)):
-        if label != "two_level" and years != DIAG_YEARS:
-            continue  # the story recipe only at the diagnosis history (the time budget)
+        if label == "two_level" and name == "story recipe":
+            runs[label] = runs["two_level (story recipe)"]
+            continue
         if (name, seed) in reuse and years == DIAG_YEARS:
             runs[label] = reuse[name, seed]
             continue
@@ -208,11 +211,12 @@ def curve_point(seed: int, years: int, chosen: str, reuse: dict) -> tuple[list, 
         model, epochs = train_two_level(r, tr, va, seed, **kw)
         runs[label] = (model, epochs, (m, tr, va, te))
     base = dict(years=years, seed=seed, recipe=chosen, planted_lag=planted)
-    for label, (model, epochs, (mm, trr, _, tee)) in runs.items():
+    for label, (model, epochs, (mm, trr, vaa, tee)) in runs.items():
         p = train.predict_proba(model, tee.X)[:, fol]
         bayes = mm.bayes_accuracy(dates=tee.dates, codes=[follower])
+        val = score(train.predict_proba(model, vaa.X)[:, fol], vaa.y[:, fol])
         rows.append(dict(base, model=label, train_windows=len(trr), epochs=epochs, **score(p, tee.y[:, fol]),
-                         bayes_accuracy=bayes))
+                         bayes_accuracy=bayes, val_log_loss=val["log_loss"]))
         if label.startswith("two_level"):
             probes += [dict(base, model=label, **row) for row in probe(model, trr, tee, lead)]
             imp = lag_importance(model, tee.X, tee.y, source=lead, target=fol, lags=PROBE_LAGS,
@@ -225,9 +229,7 @@ def curve_point(seed: int, years: int, chosen: str, reuse: dict) -> tuple[list, 
                          coordinator_hidden=r["coordinator_hidden"]).eval()
     probes += [dict(base, model="untrained", **row) for row in probe(fresh, tr, te, lead)]
     # the logistic regression and the oracle read the story's windows (lookback 20, standardised)
-    same = all(r[k] == STORY[k] for k in ("lookback", "val", "standardise"))
-    _, sm_tr, sm_va, sm_te = (runs["two_level"][2] if same else
-                              synthetic_data(seed, years, STORY["lookback"], STORY["val"], STORY["standardise"]))
+    _, sm_tr, sm_va, sm_te = runs["two_level (story recipe)"][2]
     _, p_log, C = logistic_forecast(sm_tr, sm_va, sm_te, fol)
     oracle_p = m.p_up.loc[sm_te.dates, follower].to_numpy()
     bayes = m.bayes_accuracy(dates=sm_te.dates, codes=[follower])
@@ -235,6 +237,17 @@ def curve_point(seed: int, years: int, chosen: str, reuse: dict) -> tuple[list, 
         rows.append(dict(base, model=label, train_windows=len(sm_tr), epochs=0,
                          **score(p, sm_te.y[:, fol]), bayes_accuracy=bayes))
     return rows, probes, lags
+
+
+def validated(table: pd.DataFrame) -> pd.DataFrame:
+    """Per history, the two-level recipe (story's or diagnosis-chosen) with the lower mean
+    validation log loss over seeds, as rows of model "two_level (validated)"."""
+    two = table[table.model.isin(["two_level", "two_level (story recipe)"])]
+    best = two.groupby(["years", "model"]).val_log_loss.mean().groupby("years").idxmin()
+    picked = pd.concat([two[(two.years == y) & (two.model == m)] for y, m in best.values])
+    recipe_of = {"two_level (story recipe)": "story recipe"}
+    return picked.assign(recipe=[recipe_of.get(m, r) for m, r in zip(picked.model, picked.recipe, strict=True)],
+                         model="two_level (validated)")
 
 
 def main(quick: bool = False) -> None:
@@ -256,6 +269,7 @@ def main(quick: bool = False) -> None:
             rows, probes, lags = rows + a, probes + b, lags + c
         print(f"{years} years done, {time.perf_counter() - t0:.0f} s", flush=True)
     table = pd.DataFrame(rows)
+    table = pd.concat([table, validated(table)], ignore_index=True)
     summary = table.groupby(["years", "model"])[["accuracy", "bayes_accuracy", "log_loss"]].mean()
     print(summary.unstack("model")["accuracy"].round(3), flush=True)
     if quick:

@@ -32,3 +32,14 @@ def test_every_variant_keeps_the_same_test_period():
     assert tests[0.15].equals(tests[0.30])
     with pytest.raises(KeyError):
         bench.recipe("no such variant")
+
+
+def test_validated_picks_per_history_on_validation():
+    rows = [dict(years=y, seed=s, model=m, recipe=r, val_log_loss=v, accuracy=a)
+            for y, (v_story, v_chosen) in ((3, (0.60, 0.70)), (48, (0.70, 0.60)))
+            for s in range(2)
+            for m, r, v, a in (("two_level (story recipe)", "story recipe", v_story, 0.5),
+                               ("two_level", "hidden 4 / 8", v_chosen, 0.9))]
+    out = bench.validated(pd.DataFrame(rows))
+    assert set(out.model) == {"two_level (validated)"} and len(out) == 4
+    assert out.groupby("years").recipe.first().to_dict() == {3: "story recipe", 48: "hidden 4 / 8"}
