@@ -124,6 +124,9 @@ def run_all(page, run: LabRun, base: str, token: str, notebook: str, timeout: fl
     page.wait_for_selector(".jp-Notebook", timeout=60000)
     page.wait_for_function("() => /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
                            timeout=60000)
+    news = page.get_by_role("button", name="No", exact=True)  # the "official Jupyter news?" toast
+    if news.count():
+        news.first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     t0 = time.perf_counter()
