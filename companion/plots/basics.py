@@ -26,7 +26,8 @@ def sample_heatmap(x, y, codes, *, feature: str, date=None, ax=None):
     image = ax.imshow(x, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.figure.colorbar(image, ax=ax, label=f"{feature} (standardised)")
     n_days = x.shape[1]
-    ax.set_xticks(range(0, n_days, 5), [str(t - n_days + 1) for t in range(0, n_days, 5)])
+    ticks = list(range(n_days - 1, -1, -5))[::-1]  # label today (0) and every 5th day before it
+    ax.set_xticks(ticks, [str(t - n_days + 1) for t in ticks])
     ax.set_yticks(range(len(codes)), [f"{c}  y={int(v)}" for c, v in zip(codes, y, strict=True)])
     ax.set_xlabel("trading day relative to the prediction day (0 = today)")
     ax.set_ylabel("stock and its target")
@@ -64,11 +65,12 @@ def descent_curve(losses, *, optimum: float | None = None, ax=None, label: str =
     return ax
 
 
-def loss_curves(history, *, stop_epoch: int | None = None, ax=None):
+def loss_curves(history, *, best_epoch: int | None = None, stop_epoch: int | None = None, ax=None):
     """Training and validation loss per epoch, the best epoch, and where early stopping would stop.
 
-    history : the table `companion.train.fit` returns (columns epoch, train_loss, val_loss) with
-    ``history.attrs["best_epoch"]``; stop_epoch : the last epoch that early stopping runs.
+    history : the table `companion.train.fit` returns (columns epoch, train_loss, val_loss).
+    best_epoch : the epoch whose weights are kept (default ``history.attrs["best_epoch"]``).
+    stop_epoch : the last epoch that early stopping runs.
     """
     missing = {"epoch", "train_loss", "val_loss"} - set(getattr(history, "columns", []))
     if missing:
@@ -79,7 +81,7 @@ def loss_curves(history, *, stop_epoch: int | None = None, ax=None):
     ax.plot(history["epoch"], history["train_loss"], marker="o", ms=3, label="training loss")
     ax.plot(history["epoch"], history["val_loss"], marker="o", ms=3, label="validation loss")
     ax.axhline(math.log(2), color="black", lw=0.8, ls=":", label="coin flip, ln 2")
-    best = history.attrs.get("best_epoch")
+    best = best_epoch if best_epoch is not None else history.attrs.get("best_epoch")
     if best is not None:
         ax.axvline(best, color="tab:green", ls="--", label=f"best epoch ({best}), kept")
     if stop_epoch is not None:
