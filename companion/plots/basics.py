@@ -41,7 +41,8 @@ def descent_curve(losses, *, optimum: float | None = None, ax=None, label: str =
 
     losses : [steps] loss after each step (nats). optimum : the loss of the exact solution (e.g.
     scikit-learn's); when given, the curve shows loss - optimum on a log axis, where a straight
-    line means the gap shrinks by a constant factor per step.
+    line means the gap shrinks by a constant factor per step; gaps below 1e-12 (rounding) are
+    not drawn.
     """
     losses = np.asarray(losses, dtype=float).ravel()
     if losses.size < 2 or not np.isfinite(losses).all():
@@ -54,8 +55,10 @@ def descent_curve(losses, *, optimum: float | None = None, ax=None, label: str =
         ax.plot(steps, losses, label=label)
         ax.set_ylabel("training loss (nats)")
     else:
-        # The gap can round to zero (or below it by a hair) once converged: floor it for the log axis.
-        gap = np.maximum(losses - optimum, 1e-12)
+        # Once converged the gap is rounding noise (zero, or below it by a hair): the line ends
+        # there rather than pretending to a precision the floats do not have.
+        gap = losses - optimum
+        gap = np.where(gap > 1e-12, gap, np.nan)
         ax.plot(steps, gap, label=label)
         ax.set_yscale("log")
         ax.set_ylabel("loss − optimum (nats, log scale)")
@@ -65,7 +68,8 @@ def descent_curve(losses, *, optimum: float | None = None, ax=None, label: str =
     return ax
 
 
-def loss_curves(history, *, best_epoch: int | None = None, stop_epoch: int | None = None, ax=None):
+def loss_curves(history, *, best_epoch: int | None = None, stop_epoch: int | None = None, ax=None,
+                title: str = "Training and validation loss per epoch"):
     """Training and validation loss per epoch, the best epoch, and where early stopping would stop.
 
     history : the table `companion.train.fit` returns (columns epoch, train_loss, val_loss).
@@ -88,6 +92,7 @@ def loss_curves(history, *, best_epoch: int | None = None, stop_epoch: int | Non
         ax.axvline(stop_epoch, color="grey", ls="-.", label=f"early stopping ends ({stop_epoch})")
     ax.set_xlabel("epoch")
     ax.set_ylabel("binary cross-entropy (nats)")
-    ax.set_title("The training loss keeps falling; the validation loss turns")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(title)
+    # Training curves fall from the upper left: the lower left corner is usually empty.
+    ax.legend(fontsize=8, loc="lower left")
     return ax
