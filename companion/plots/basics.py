@@ -62,6 +62,7 @@ def descent_curve(losses, *, optimum: float | None = None, ax=None, label: str =
         ax.plot(steps, gap, label=label)
         ax.set_yscale("log")
         ax.set_ylabel("loss − optimum (nats, log scale)")
+    ax.set_xlim(0, losses.size + 1)  # every step, also those after the line ends
     ax.set_xlabel("gradient-descent step")
     ax.set_title("Gradient descent closes in on the best logistic regression")
     ax.legend(fontsize=8)
