@@ -1,6 +1,7 @@
 # The course's tasks. `make book` and `make test` set everything up on a fresh machine.
-# Each target is idempotent: the virtual environment is rebuilt only when requirements.txt or
-# pyproject.toml change, the book only when a page, a notebook or the package changes.
+# Each target is idempotent: the virtual environment is rebuilt only when a requirements file or
+# pyproject.toml changes, the book only when a page, a notebook or the package changes.
+# Without make (Windows, macOS, Linux): `python tools/setup_course.py` sets up the learner's set.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -34,14 +35,15 @@ help:  ## list the tasks
 
 setup: $(SETUP)  ## create .venv and install the pinned requirements and the package
 
-$(SETUP): requirements.txt pyproject.toml
+# requirements-dev.txt = the learner's requirements.txt + the test and browser tooling.
+$(SETUP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 and run make again."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
-	$(BIN)/python -m pip install --quiet -r requirements.txt $(QUIET_PIP)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(QUIET_PIP)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIET_PIP)
 	@touch $@
-	@echo "Set-up done: $(VENV) holds the pinned requirements and the companion package."
+	@echo "Set-up done: $(VENV) holds the pinned requirements (learner + developer) and the companion package."
 
 book: $(HTML)  ## build the rendered book into _build/html
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
