@@ -41,6 +41,8 @@ $(SETUP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(QUIET_PIP)
+	# The distribution was called `companion` before it became lstm-cafe-companion: drop a stale one.
+	$(BIN)/python -m pip uninstall --quiet --yes companion 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIET_PIP)
 	@touch $@
 	@echo "Set-up done: $(VENV) holds the pinned requirements (learner + developer) and the companion package."
