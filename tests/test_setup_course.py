@@ -23,11 +23,9 @@ from tools import setup_course
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_venv_python_per_platform(monkeypatch):
-    monkeypatch.setattr(os, "name", "nt")
-    assert setup_course.venv_python(Path("v")) == Path("v/Scripts/python.exe")
-    monkeypatch.setattr(os, "name", "posix")
-    assert setup_course.venv_python(Path("v")) == Path("v/bin/python")
+def test_venv_python_per_platform():
+    assert setup_course.venv_python(Path("v"), windows=True) == Path("v/Scripts/python.exe")
+    assert setup_course.venv_python(Path("v"), windows=False) == Path("v/bin/python")
 
 
 def _fake_pip_report(monkeypatch, packages: list[tuple[str, str]]):

@@ -41,9 +41,9 @@ class SetupError(RuntimeError):
     """A set-up step failed; the message says what to do."""
 
 
-def venv_python(venv_dir: Path = VENV) -> Path:
+def venv_python(venv_dir: Path = VENV, windows: bool = os.name == "nt") -> Path:
     """The virtual environment's interpreter (Scripts\\python.exe on Windows, bin/python elsewhere)."""
-    if os.name == "nt":
+    if windows:
         return venv_dir / "Scripts" / "python.exe"
     return venv_dir / "bin" / "python"
 
