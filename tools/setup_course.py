@@ -159,7 +159,6 @@ def lab(python: Path) -> None:
 
 
 def book(python: Path) -> None:
-    need("_toc.yml", "Building the book")
     run([python, "-m", "tools.student_kit"], env=learner_env())
     run([python, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
          "build", ".", "--builder", "html", "-W", "-n", "--keep-going"], env=learner_env())
@@ -167,7 +166,6 @@ def book(python: Path) -> None:
 
 
 def student(python: Path) -> None:
-    need("tools/make_student.py", "Making student copies")
     run([python, "-m", "tools.make_student", "notebooks", "student"], env=learner_env())
 
 
@@ -180,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--torch-index", metavar="URL", help="the package index to take torch from")
     args = parser.parse_args(argv)
     try:
+        if args.task == "book":  # refuse before a long set-up, e.g. in the student download
+            need("_toc.yml", "Building the book")
+        if args.task == "student":
+            need("tools/make_student.py", "Making student copies")
         python = setup(args.torch, args.torch_index)
         {"setup": lambda p: None, "lab": lab, "book": book, "student": student}[args.task](python)
     except SetupError as err:
