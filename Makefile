@@ -19,6 +19,15 @@ BOOK_SOURCES := _config.yml _toc.yml $(shell find book notebooks companion -type
                   \( -name '*.md' -o -name '*.ipynb' -o -name '*.py' -o -name '*.bib' -o -name '*.csv' \
                      -o -name '*.css' -o -name '*.js' \) -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
+# The student download (every chapter without solutions, the package, its data, the measured tables),
+# linked from the book: built before the book, which copies it into _build/html/_downloads/.
+KIT := _build/kit/lstm-cafe-student.zip
+KIT_SOURCES := _toc.yml requirements.txt pyproject.toml LICENSE LICENSE-TEXT.md CITATION.cff \
+               tools/student_kit.py tools/make_student.py tools/setup_course.py \
+               $(shell find notebooks companion benchmarks -type f \( -name '*.ipynb' -o -name '*.py' \
+                  -o -name '*.csv' -o -name '*.json' -o -name '*.md' \) -not -path '*/.ipynb_checkpoints/*' \
+                  -not -path '*/__pycache__/*' 2>/dev/null)
+
 # A fixed hash seed everywhere, so that a run repeats on one machine.
 export PYTHONHASHSEED := 0
 # Settings for test runs only (no GUI backend, no progress bars in test output). They are set on
@@ -28,7 +37,7 @@ TEST_ENV := MPLBACKEND=Agg COMPANION_PROGRESS=0
 # pip's per-machine index settings can print one warning per package; keep set-up output readable.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser screenshot lab lab-check student bench clean
+.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser no-make-setup screenshot lab lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
@@ -50,7 +59,10 @@ $(SETUP): requirements.txt requirements-dev.txt pyproject.toml
 book: $(HTML)  ## build the rendered book into _build/html
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-$(HTML): $(SETUP) $(BOOK_SOURCES)
+$(KIT): $(SETUP) $(KIT_SOURCES)
+	$(BIN)/python -m tools.student_kit $@
+
+$(HTML): $(SETUP) $(BOOK_SOURCES) $(KIT)
 	# -W: warnings are errors; -n: a broken cross-reference is a warning, hence an error.
 	# A failed build may still have written index.html: remove it, so that the next make rebuilds.
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || { rm -f $@; exit 1; }
@@ -62,9 +74,9 @@ JUNIT = --junitxml=$(REPORTS)/$(1).xml
 # The two long steps share the machine's two cores: nbval runs the student copies of the chapters
 # (proving they run without their solutions) while the book build executes the full chapters,
 # solution cells included, with any error failing the build. Each gets one thread.
-test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser
+test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser, no-make set-up
 	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 --output-sync=target student-notebooks book
-	$(MAKE) --no-print-directory book-check browser
+	$(MAKE) --no-print-directory book-check browser no-make-setup
 	@$(BIN)/python -m tools.test_summary $(REPORTS)
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
@@ -73,7 +85,7 @@ lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 
 unit: $(SETUP)  ## unit and property tests of the companion package
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
-	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book" --ignore=tests/browser -q $(call JUNIT,1-unit)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book and not fresh_clone" --ignore=tests/browser -q $(call JUNIT,1-unit)
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
 
@@ -88,6 +100,9 @@ book-check: $(HTML)  ## the book build (warnings as errors), then checks of the 
 
 browser: $(HTML) chromium  ## load every page in headless Chromium with the network blocked
 	$(TEST_ENV) $(BIN)/python -m pytest tests/browser -q $(call JUNIT,4-browser)
+
+no-make-setup: $(SETUP)  ## the set-up without make (tools/setup_course.py) in a fresh clone, then a chapter (~2 min)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m fresh_clone -q $(call JUNIT,5-no-make-setup)
 
 screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
 	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png
