@@ -11,7 +11,7 @@ import pytest
 
 from companion.results import is_fresh
 from tests.nbval_guard import toc_notebooks
-from tools.student_kit import TOP, build
+from tools.student_kit import TOP, build, chapters
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = [Path(p).name for p in toc_notebooks() if p.startswith("notebooks/")]
@@ -29,6 +29,22 @@ def kit(tmp_path_factory) -> Path:
     with zipfile.ZipFile(build(out / "kit.zip")) as z:
         z.extractall(out)
     return out / TOP
+
+
+def test_kit_reads_the_toc_as_the_notebook_run_does():
+    assert [str(p.relative_to(ROOT)) for p in chapters()] == [p for p in toc_notebooks() if p.startswith("notebooks/")]
+
+
+def test_kit_needs_no_test_tooling():
+    """`setup_course.py book` runs tools.student_kit in a learner's .venv, which has no pytest."""
+    code = ("import sys, builtins; real = builtins.__import__\n"
+            "def guard(name, *a, **k):\n"
+            "    if name.split('.')[0] in ('pytest', 'tests', 'hypothesis', 'nbval'): raise ImportError(name)\n"
+            "    return real(name, *a, **k)\n"
+            "builtins.__import__ = guard\n"
+            "import tools.student_kit")
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr[-800:]
 
 
 def test_every_chapter_without_solutions(kit):

@@ -20,8 +20,8 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+import yaml
 
-from tests.nbval_guard import toc_notebooks
 from tools.make_student import student_copy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,9 +57,24 @@ that state no licence; see `companion/data/PROVENANCE.md`. How to cite: CITATION
 """
 
 
+def toc_files(node) -> list[str]:
+    """Every `file:` and `root:` entry of a parsed _toc.yml, in order.
+
+    (tests/nbval_guard.py reads the table of contents the same way, but it needs pytest, which a
+    learner's .venv does not have: `setup_course.py book` runs this module there.)
+    """
+    if isinstance(node, dict):
+        return [f for key, value in node.items()
+                for f in ([value] if key in ("file", "root") and isinstance(value, str) else toc_files(value))]
+    if isinstance(node, list):
+        return [f for item in node for f in toc_files(item)]
+    return []
+
+
 def chapters() -> list[Path]:
     """The chapters of the book (notebooks/ entries of _toc.yml), in the book's order."""
-    found = [ROOT / p for p in toc_notebooks() if p.startswith("notebooks/")]
+    entries = toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+    found = [ROOT / (f + ".ipynb") for f in entries if f.startswith("notebooks/") and (ROOT / (f + ".ipynb")).exists()]
     if not found:
         raise SystemExit("_toc.yml lists no notebooks/ chapter: nothing to put in the student download.")
     return found
