@@ -117,7 +117,8 @@ def test_no_make_setup_in_a_fresh_clone(tmp_path):
     listed = subprocess.run([python, "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True)
     installed = {canon(p["name"]) for p in json.loads(listed.stdout)}
     assert not installed & DENYLIST, f"the learner's .venv holds test tooling: {sorted(installed & DENYLIST)}"
-    assert {"jupyterlab", "jupyterlab-myst", "torch", "lstm-cafe-companion"} <= installed
+    missing = {"jupyterlab", "jupyterlab-myst", "torch", "lstm-cafe-companion"} - installed
+    assert not missing, f"the learner's .venv lacks {sorted(missing)}"
 
     chapter = next(p for p in toc_notebooks() if p.startswith("notebooks/"))
     ran = subprocess.run([python, "-c", RUN_CHAPTER, chapter, WHERE], cwd=clone, capture_output=True, text=True,
