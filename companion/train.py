@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from companion.device import get_device, set_seed
+from companion.device import get_device
 
 
 def _progress_on(progress: bool | None) -> bool:
@@ -121,12 +121,15 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
     ----------
     model : maps ``X[batch]`` to an output for ``loss_fn``; by default logits shaped like ``y``.
         Build it after ``companion.set_seed(...)`` so that its initial weights repeat too.
+        ``fit`` itself never changes the global random state: it trains inside
+        ``torch.random.fork_rng`` and seeds only that private copy.
     train, val : Windows or ``(X, y)`` tuples, e.g. X ``[samples, stock, time, feature]``,
         y ``[samples, stock]``. ``val=None`` trains all ``epochs`` without early stopping.
     loss_fn : ``loss_fn(output, y) -> scalar``; default binary cross-entropy on logits.
     epochs, batch_size, lr, weight_decay : the usual optimisation settings.
     patience : stop after this many epochs without a lower validation loss.
-    seed : seeds the shuffling order and any dropout, so that a run repeats on one machine.
+    seed : seeds the shuffling order and any dropout, so that a run repeats on one machine
+        (same seed and same initial weights -> same history and weights).
     device : default ``companion.get_device()``; the model stays there afterwards.
     progress : tqdm progress bar; None shows it unless the environment sets COMPANION_PROGRESS=0.
     grad_clip : clip the gradient norm to this value (recurrent nets can have rare huge
@@ -139,8 +142,7 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
     """
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}.")
-    seed = int(seed)  # a NumPy integer would trip random.seed inside set_seed
-    set_seed(seed)
+    seed = int(seed)
     device = torch.device(device) if device is not None else get_device()
     loss_fn = loss_fn or _default_loss
     X, y = _unpack(train, "train")
@@ -150,6 +152,19 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
     if Xv is not None:
         Xv, yv = Xv.to(device), yv.to(device)
     model.to(device)
+    # Seed torch only inside this call: the learner's own generators (Python, NumPy, torch)
+    # carry on afterwards as if fit had not run, so a bootstrap loop around fit draws new samples
+    # and a model built after fit gets new initial weights.
+    cuda = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.manual_seed(seed)
+        return _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay,
+                      patience, seed, device, progress, grad_clip)
+
+
+def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, patience, seed,
+           device, progress, grad_clip) -> pd.DataFrame:
+    """The loop of `fit`, run inside its private random state."""
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     # A generator of its own makes the batch order depend only on `seed`, not on what else ran.
     order_rng = torch.Generator().manual_seed(seed)
