@@ -60,6 +60,19 @@ def round_fen(amount: float) -> float:
     return math.floor(amount * 100 + 0.5 + 1e-9) / 100
 
 
+def _check_fraction(name: str, value, upper: float, zero_ok: bool) -> None:
+    """Refuse a rate outside [0, upper), saying what the value would mean as a percentage."""
+    if value is None:
+        return
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number (a fraction), got {value!r}")
+    if (value < 0 or (value == 0 and not zero_ok)) or value >= upper:
+        raise ValueError(
+            f"{name} is a fraction of the price or value, not a percentage: got {value}, which "
+            f"would mean {value:.4g} x 100 = {value * 100:.4g}%. If you meant {value:g}%, pass "
+            f"{value / 100:g}. Allowed: {'0' if zero_ok else 'above 0'} up to {upper:g}.")
+
+
 @dataclass(frozen=True)
 class AShareRules:
     """The rules an A-share order must obey, with 2017 defaults.
@@ -89,10 +102,22 @@ class AShareRules:
     st_codes: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self):
-        if self.lot_size < 1 or self.settlement_days < 0:
-            raise ValueError("lot_size must be >= 1 and settlement_days >= 0")
-        if not 0 <= self.commission_rate < 0.05:
-            raise ValueError(f"commission_rate is a fraction (0.0003 = 0.03%), got {self.commission_rate}")
+        if int(self.lot_size) != self.lot_size or self.lot_size < 1:
+            raise ValueError(f"lot_size must be a whole number >= 1, got {self.lot_size}")
+        if int(self.settlement_days) != self.settlement_days or self.settlement_days < 0:
+            raise ValueError(f"settlement_days must be a whole number >= 0 (1 = T+1), got "
+                             f"{self.settlement_days}")
+        if not (math.isfinite(self.min_commission) and self.min_commission >= 0):
+            raise ValueError(f"min_commission is in CNY and >= 0, got {self.min_commission}")
+        if not (math.isfinite(self.tick) and self.tick > 0):
+            raise ValueError(f"tick is in CNY and > 0, got {self.tick}")
+        # Rates are fractions. The upper bounds are far above any rate in force since 1990, so a
+        # value beyond them is almost surely a percentage typed as a number (0.1 for 0.1%).
+        for name, upper, low_ok in (("price_limit", 0.5, False), ("st_price_limit", 0.5, False),
+                                    ("commission_rate", 0.01, True),
+                                    ("stamp_duty_rate", 0.01, True),
+                                    ("transfer_fee_rate", 0.001, True)):
+            _check_fraction(name, getattr(self, name), upper, low_ok)
 
     # --- rates by date -------------------------------------------------------------------------
     def stamp_duty(self, date) -> float:

@@ -154,6 +154,12 @@ class Standardizer:
 
     def fit(self, X) -> Standardizer:
         X = self._array(X).astype(np.float64)
+        bad = ~np.isfinite(X)
+        if bad.any():  # one NaN would turn the whole (stock, feature) column into NaN
+            s, k, t, f = (int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"X holds {int(bad.sum())} NaN or infinite value(s), the first at "
+                             f"sample {s}, stock {k}, time {t}, feature {f}; drop those samples "
+                             "(make_windows never makes any) or fill them before fitting.")
         self.mean = X.mean(axis=(0, 2), keepdims=True)
         std = X.std(axis=(0, 2), keepdims=True)
         self.std = np.where(std > 1e-12, std, 1.0)
