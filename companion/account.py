@@ -181,8 +181,36 @@ class Account:
         self.last_date = day
         return self._record(day, code, "sell", shares, price, value, fees, value - cost)
 
+    def corporate_action(self, code: str, date, bonus_per_share: float = 0.0,
+                         cash_per_share: float = 0.0, preclose: float | None = None) -> dict:
+        """Apply an ex-rights/ex-dividend day to the shares of ``code`` held (see
+        `companion.corporate_actions`): ``bonus_per_share`` new shares and ``cash_per_share`` CNY
+        for every share. Bonus shares join the tranche they were issued on (same buy date for T+n),
+        at a lower cost per share, so the cost basis is unchanged. A fraction of a share is paid
+        out in cash at ``preclose`` (cash in lieu). Returns {"shares": new shares, "cash": CNY}.
+        """
+        if not all(math.isfinite(v) for v in (bonus_per_share, cash_per_share)) or \
+                bonus_per_share <= -1 or cash_per_share < 0:
+            raise ValueError(f"bonus_per_share must be > -1 and cash_per_share >= 0, both finite; "
+                             f"got {bonus_per_share}, {cash_per_share}")
+        added, cash = 0, self.shares(code) * cash_per_share
+        for tranche in self.tranches.get(code, []):
+            new = tranche[1] * (1 + bonus_per_share)
+            whole = int(math.floor(new + 1e-6))
+            if new - whole > 1e-6 and preclose is not None:
+                cash += (new - whole) * preclose
+            added += whole - tranche[1]
+            tranche[2] = tranche[2] * tranche[1] / whole if whole else 0.0
+            tranche[1] = whole
+        if code in self.tranches:
+            self.tranches[code] = [t for t in self.tranches[code] if t[1] > 0]
+        self.cash += cash
+        self.income += cash
+        return {"shares": added, "cash": cash}
+
     def dividend(self, code: str, cash_per_share: float, date) -> float:
-        """Credit a cash dividend (or the value of a bonus issue) on the shares held; returns it."""
+        """Credit a cash dividend on the shares held; returns it. Bonus shares are not cash: use
+        `corporate_action`, which gives shares for them."""
         amount = self.shares(code) * cash_per_share
         self.cash += amount
         self.income += amount

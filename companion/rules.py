@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from companion.codes import board_digits, normalise_code
+
 # (first day in force, rate). Stamp duty is charged on the value of SELLS only since 2008-09-19;
 # it was halved on 2023-08-28. Earlier regimes (both sides, 0.3%) are not encoded: asking for a
 # date before the first entry raises an error instead of silently using the wrong rule.
@@ -132,20 +134,24 @@ class AShareRules:
             return self.transfer_fee_rate
         return _rate_on(TRANSFER_FEE_SCHEDULE, date, "transfer fee")
 
-    def limit_pct(self, code: str, date) -> float:
-        """The daily price band of ``code`` on ``date`` as a fraction of the previous close."""
-        if code in self.st_codes:
-            return self.st_price_limit
-        digits = code.split(".")[0]
+    def limit_pct(self, code: str, date, st: bool = False) -> float:
+        """The daily price band of ``code`` on ``date`` as a fraction of the previous close.
+
+        ``code`` in any spelling (``sz300750`` too); ``st=True`` (or ``code`` in ``st_codes``) for a
+        stock under special treatment that day. ChiNext/STAR ST stocks keep ±20%.
+        """
+        digits = board_digits(code)
         if digits.startswith("688") or (
-            digits.startswith("300") and pd.Timestamp(date) >= pd.Timestamp(CHINEXT_20PCT_FROM)
+            digits[:3] in ("300", "301") and pd.Timestamp(date) >= pd.Timestamp(CHINEXT_20PCT_FROM)
         ):
             return 0.20
+        if st or code in self.st_codes or normalise_code(code) in self.st_codes:
+            return self.st_price_limit
         return self.price_limit
 
-    def limits(self, code: str, date, preclose: float) -> tuple[float, float]:
+    def limits(self, code: str, date, preclose: float, st: bool = False) -> tuple[float, float]:
         """(limit-down, limit-up) prices: the previous close ± the band, rounded to the tick."""
-        pct = self.limit_pct(code, date)
+        pct = self.limit_pct(code, date, st)
         return round_fen(preclose * (1 - pct)), round_fen(preclose * (1 + pct))
 
     # --- costs ---------------------------------------------------------------------------------
