@@ -257,9 +257,14 @@ def _parse_dates(frame: pd.DataFrame, spec: dict, layout: str, path, lines) -> p
                     "export daily bars (baostock frequency='d'), or resample: one row per day "
                     "with the first open, max high, min low, last close and summed volume")
     dates = _slashed_dates(text, path, lines) if not spec["fmt"] else None
-    if dates is None:
+    short = text.str.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$").to_numpy()
+    if short.any():
+        i = int(np.argmax(short))
+        raise _fail(path, f"line {lines[i]}: the date {text.iloc[i]!r} has a two-digit year, so "
+                    "day, month and year cannot be told apart", "write the dates as YYYY-MM-DD")
+    if dates is None:  # year first (2017-01-03, 2017/1/3, 20170103): unambiguous
         dates = pd.to_datetime(text, format=spec["fmt"], errors="coerce") if spec["fmt"] \
-            else pd.to_datetime(text, errors="coerce", format="ISO8601")
+            else pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
     bad = dates.isna().to_numpy()
     if bad.any():
         i = int(np.argmax(bad))

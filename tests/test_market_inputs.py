@@ -148,3 +148,14 @@ def test_an_ex_rights_gap_in_preclose_becomes_an_adjustment_factor(tmp_path):
     assert moves.iloc[1] == pytest.approx(33.69 / 30.63 - 1)  # +10%, not -46%
     assert got["close"].tolist() == [62.05, 33.69, 33.0]  # raw prices untouched
     assert np.isclose(got["adj_factor"].iloc[0], 1.0)
+
+
+def test_year_first_dates_in_other_spellings_still_read(tmp_path):
+    body = HEADER + "2017/1/3,10,10.2,9.8,10,1000\n20170104,10,10.2,9.8,10,1000\n"
+    got = read_price_csv(write(tmp_path, "y.csv", body))
+    assert got["date"].dt.strftime("%Y-%m-%d").tolist() == ["2017-01-03", "2017-01-04"]
+
+
+def test_two_digit_years_are_refused(tmp_path):
+    with pytest.raises(PriceDataError, match="two-digit year"):
+        read_price_csv(write(tmp_path, "t.csv", HEADER + "03/01/17,10,10.2,9.8,10,1000\n"))
