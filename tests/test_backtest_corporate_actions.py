@@ -165,3 +165,15 @@ def test_a_corporate_action_keeps_the_holders_wealth_and_the_books(lots, tenths,
     assert got["shares"] == round(100 * lots * bonus)
     assert acc.value({"600000.SH": preclose}) == pytest.approx(before, abs=preclose + 1e-6)
     assert abs(acc.conservation_error()) < 1e-6
+
+
+def test_a_readers_file_with_only_preclose_gets_the_bonus_shares(tmp_path):
+    """A plain export with the exchange's preclose and no factor: 600340.SH around 2015-05-04."""
+    shipped = market.load_prices("600340.SH", "2015-04-20", "2015-05-08")
+    path = tmp_path / "600340.SH.csv"
+    shipped[["date", "open", "high", "low", "close", "volume", "preclose"]].to_csv(path, index=False)
+    with pytest.warns(UserWarning, match="derived from preclose"):
+        px = market.read_price_csv(path)
+    res = run_backtest(px, _signal(px, "600340.SH", "2015-04-30"), Policy(threshold=0.5))
+    adjusted, net, costs, n_actions = _check_trip(px, res, corporate_actions(px))
+    assert n_actions == 1 and adjusted == pytest.approx(0.100, abs=0.001)
