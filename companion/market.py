@@ -307,21 +307,30 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
     - plain: date, open, high, low, close, volume (shares) [, amount].
     - the course's shipped layout (``companion/data/*.csv``).
 
-    Volumes become shares and amounts CNY. Files without an adjustment factor get
-    adj_factor = 1.0, so adj_* equal the raw prices (returns across an ex-rights day are then wrong:
-    export the factor too if the stock paid bonus shares).
+    Volumes become shares and amounts CNY; a volume that is really in lots (amount / (volume x
+    close) near 100) is refused. Files without an adjustment factor but with the exchange's
+    preclose get the factor derived from it (with a warning naming the ex-rights days); files with
+    neither get adj_factor = 1.0, so adj_* equal the raw prices (returns across an ex-rights day are
+    then wrong: export the factor or preclose too if the stock paid bonus shares).
+
+    Dates: ISO (YYYY-MM-DD), YYYYMMDD, YYYY/M/D; DD/MM/YYYY and MM/DD/YYYY are told apart by a day
+    above 12 (with a warning saying which) and refused when nothing tells them apart; two-digit
+    years, weekends and intraday bars are refused; weekdays that were exchange holidays in
+    2014-2018 (the shipped calendar; no calendar package is installed) are flagged. Codes are
+    normalised (``sz300750`` -> ``300750.SZ``). Text in UTF-8 or GBK (Chinese Excel) is read.
 
     Every problem raises `PriceDataError` naming the file, the problem (with the offending line,
     counting the header as line 1) and the fix: an empty file, missing columns, unparsable or
     repeated dates, missing or non-positive prices, high below low, rows out of date order. Nothing
     is dropped or repaired silently and the file is never modified. Rows out of order are refused
     unless ``sort=True`` (tushare exports newest first: pass sort=True for them).
-    baostock rows with tradestatus 0 (suspended days, volume 0) are removed with a warning,
-    because in the course a suspended day has no row.
+    baostock rows with tradestatus 0 and rows of any layout with volume 0 (suspended days) are
+    removed with a warning, because in the course a suspended day has no row. open or close
+    outside the day's low..high is refused. baostock's isST column is kept as ``is_st``.
 
     Parameters
     ----------
-    path : the CSV file (UTF-8, with or without a BOM).
+    path : the CSV file (UTF-8, with or without a BOM, or GBK).
     code : the security's code; by default the file's code column, else the file name's stem.
     sort : sort rows by date instead of refusing a file out of order.
     """
