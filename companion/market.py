@@ -461,6 +461,10 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
     out = out.reset_index(drop=True)
     if "preclose" in frame.columns:
         out["preclose"] = pd.to_numeric(frame["preclose"], errors="coerce").to_numpy(dtype="float64")
+        if (out["preclose"] <= 0).any():
+            i = int(np.argmax((out["preclose"] <= 0).to_numpy()))
+            raise _fail(path, f"{out['date'].iloc[i].date()}: preclose {out['preclose'].iloc[i]} is "
+                        "not positive", "leave the cell empty if unknown, or fix the value")
     else:  # without the exchange's preclose, yesterday's close is the best we know
         out["preclose"] = out["close"].shift(1)
     if "adj_factor" not in frame.columns and "preclose" in frame.columns:

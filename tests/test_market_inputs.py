@@ -159,3 +159,9 @@ def test_year_first_dates_in_other_spellings_still_read(tmp_path):
 def test_two_digit_years_are_refused(tmp_path):
     with pytest.raises(PriceDataError, match="two-digit year"):
         read_price_csv(write(tmp_path, "t.csv", HEADER + "03/01/17,10,10.2,9.8,10,1000\n"))
+
+
+def test_non_positive_preclose_is_refused(tmp_path):
+    body = "date,open,high,low,close,volume,preclose\n2017-01-03,10,10.2,9.8,10,1000,0\n"
+    with pytest.raises(PriceDataError, match="preclose 0.0 is not positive"):
+        read_price_csv(write(tmp_path, "z.csv", body))
