@@ -144,17 +144,19 @@ def _market_arrays(prices: pd.DataFrame, probabilities: pd.DataFrame, codes: lis
             f"{start.date()}..{end.date()}, prices {px['date'].min().date()}.."
             f"{px['date'].max().date()}; predict days that the price table covers")
 
-    def grid(col, fill=np.nan):
-        values = inside[col] if col in inside else pd.Series(fill, index=inside.index)
-        frame = inside.assign(_v=values).pivot(index="date", columns="code", values="_v")
-        return frame.reindex(columns=codes)
+    cols = {"close": np.nan, "preclose": np.nan, "volume": 1.0, "is_st": 0.0, "adj_close": np.nan}
+    table = inside[["date", "code"]].assign(
+        **{c: (inside[c].astype(float) if c in inside else fill) for c, fill in cols.items()})
+    wide = table.pivot(index="date", columns="code", values=list(cols))  # one pivot for all
+
+    def grid(col):
+        return wide[col].reindex(columns=codes)
 
     close = grid("close")
-    volume = grid("volume", 1.0).to_numpy(float)
     return {"dates": close.index, "close": close.to_numpy(float),
             "preclose": grid("preclose").to_numpy(float),
-            "tradeable": np.isfinite(close.to_numpy(float)) & ~(volume <= 0),
-            "st": grid("is_st", False).fillna(False).to_numpy(bool),
+            "tradeable": np.isfinite(close.to_numpy(float)) & ~(grid("volume").to_numpy() <= 0),
+            "st": grid("is_st").fillna(0).to_numpy() > 0,
             "adj": grid("adj_close") if "adj_close" in inside else close,
             "actions": {(a.date, a.code): a for a in corporate_actions(px).itertuples()}}
 

@@ -33,16 +33,18 @@ COLUMNS = ["date", "code", "prev_close", "preclose", "ratio", "bonus_per_share",
            "cash_per_share", "kind"]
 
 
-def _ratios(g: pd.DataFrame) -> pd.DataFrame:
-    """One stock's rows (sorted by date) with prev_close, the exchange's preclose and the ratio."""
-    prev = g["close"].shift(1)
+def _ratios(prices: pd.DataFrame) -> pd.DataFrame:
+    """Every row (sorted by code, date) with the stock's last close, preclose and the ratio."""
+    g = prices.sort_values(["code", "date"])
+    by = g.groupby("code", sort=False)
+    prev = by["close"].shift(1)
     if "adj_factor" in g and g["adj_factor"].notna().all():
-        ratio = g["adj_factor"] / g["adj_factor"].shift(1)
+        ratio = g["adj_factor"] / by["adj_factor"].shift(1)
     else:
         ratio = prev / g["preclose"]
-    pre = prev / ratio
+    name = g["name"] if "name" in g else pd.Series(None, index=g.index, dtype=object)
     return pd.DataFrame({"date": g["date"], "code": g["code"], "prev_close": prev,
-                         "preclose": pre, "ratio": ratio, "name": g.get("name")})
+                         "preclose": prev / ratio, "ratio": ratio, "name": name})
 
 
 def split_ratio(prev_close: float, preclose: float, name: str | None = None) -> tuple[float, float, str]:
@@ -82,8 +84,7 @@ def corporate_actions(prices: pd.DataFrame) -> pd.DataFrame:
     """
     if "preclose" not in prices and "adj_factor" not in prices:
         return pd.DataFrame(columns=COLUMNS)
-    parts = [_ratios(g) for _, g in prices.sort_values(["code", "date"]).groupby("code", sort=False)]
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    table = _ratios(prices)
     # A step of the factor, or a preclose at least half a tick away from the last close.
     moved = table["ratio"].notna() & (
         (table["prev_close"] - table["preclose"]).abs() >= TICK / 2 - 1e-9)

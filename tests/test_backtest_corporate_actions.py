@@ -38,12 +38,13 @@ def _check_trip(px, res, actions, k=0):
     costs = trip.fees / bought
     # tolerance: cash dividends are kept as cash, adjusted prices reinvest them at preclose;
     # a fraction of a bonus share is paid in cash at preclose
-    held = actions[(actions["date"] > trip.buy_date) & (actions["date"] <= trip.sell_date)]
+    when = actions["date"].to_numpy()
+    held = (when > np.datetime64(trip.buy_date)) & (when <= np.datetime64(trip.sell_date))
     end = close[at[1]]
-    tol = 1e-6 + sum(a.cash_per_share / trip.buy_price * abs(end / a.preclose - 1) + end / bought
-                     for a in held.itertuples())
+    cash, pre = actions["cash_per_share"].to_numpy()[held], actions["preclose"].to_numpy()[held]
+    tol = 1e-6 + float(np.sum(cash / trip.buy_price * np.abs(end / pre - 1) + end / bought))
     assert net == pytest.approx(adjusted - costs, abs=tol), (trip.code, trip.buy_date)
-    return adjusted, net, costs, len(held)
+    return adjusted, net, costs, int(held.sum())
 
 
 def test_600340_bonus_issue_earns_the_adjusted_return():
