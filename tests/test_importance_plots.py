@@ -68,3 +68,11 @@ def test_importance_bars_match_the_table():
     with pytest.raises(ValueError, match="increase_std"):
         importance_bars(imp.drop(columns="increase_std"))
     plt.close("all")
+
+
+def test_ranking_grid_numbers_stay_readable_on_their_cells():
+    # light cells (rank 1 in viridis_r is yellow) need dark text, dark cells light text
+    ax = ranking_grid(_readings(), "truth")
+    colours = {int(t.get_text()): t.get_color() for t in ax.texts}
+    assert colours[1] == "black" and colours[4] == "white"
+    plt.close("all")

@@ -44,3 +44,4 @@ def test_price_chart_legend_covers_neither_event_label_nor_data_area():
     assert not legend.overlaps(label.get_window_extent(renderer)), "the legend covers the event label"
     assert not legend.overlaps(ax.get_window_extent(renderer)), "the legend lies on the data"
     plt.close("all")
+

@@ -39,7 +39,7 @@ def ranking_grid(readings: pd.DataFrame, truth: str, ax=None, *, title: str | No
     ax.imshow(ranks.to_numpy(), cmap="viridis_r", vmin=1, vmax=n, aspect="auto")
     for (i, j), rank in np.ndenumerate(ranks.to_numpy()):
         ax.text(j, i, str(rank), ha="center", va="center", fontsize=10,
-                color="white" if rank <= n / 2 else "black")
+                color="black" if rank <= n / 2 else "white")   # dark text on the light (high) ranks
     ax.set_xticks(range(ranks.shape[1]), [c.replace(" (", "\n(") for c in ranks.columns], fontsize=8)
     ax.set_yticks(range(n), ranks.index)
     ax.set(xlabel="reading (1 = ranked most important)", ylabel="feature, by true importance",

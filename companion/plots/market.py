@@ -9,6 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+# Six colours that stay apart from each other (matplotlib's own sixth, brown, is close to its red).
+_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "black"]
+
 
 def _label(code: str) -> str:
     from companion.market import UNIVERSE
@@ -26,9 +29,10 @@ def price_chart(prices: pd.DataFrame, codes: list[str] | None = None, event_date
     """
     ax = ax or plt.subplots(figsize=(8, 4.2), layout="constrained")[1]
     codes = codes or list(dict.fromkeys(prices["code"]))
-    for code in codes:
+    for code, color in zip(codes, _COLORS * (len(codes) // len(_COLORS) + 1), strict=False):
         one = prices[prices["code"] == code].set_index("date")["adj_close"]
-        ax.plot(one.index, one / one.iloc[0] if normalise else one, lw=1.2, label=_label(code))
+        ax.plot(one.index, one / one.iloc[0] if normalise else one, lw=1.2, label=_label(code),
+                color=color)
     if event_date is not None:
         ax.axvline(pd.Timestamp(event_date), color="k", ls="--", lw=1)
         ax.annotate(f"event {pd.Timestamp(event_date).date()}", (pd.Timestamp(event_date), 1),
@@ -38,7 +42,7 @@ def price_chart(prices: pd.DataFrame, codes: list[str] | None = None, event_date
     ax.set_ylabel("adjusted close / first close" if normalise else "adjusted close (CNY)")
     ax.set_title(title or "Adjusted closes")
     # Below the axes: inside, six names would cover the lines and the event label.
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
     return ax
 
 
@@ -66,7 +70,7 @@ def limit_run_chart(moves: pd.DataFrame, ax=None, title: str | None = None):
     ax.set_ylabel("close vs previous close (%)")
     ax.set_xlabel("trading day (missing bar = suspended)")
     ax.set_title(title or "Daily moves; hatched = limit-up, * = one-price day, red line = +10 % limit")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False)
     return ax
 
 

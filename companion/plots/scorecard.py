@@ -19,7 +19,7 @@ _REFERENCE_STYLES = [dict(color="black", ls=":", lw=1), dict(color="tab:green", 
 
 def _legend_below(ax, ncol: int = 3):
     # Below the axes, so that no legend ever covers a point or an interval.
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=ncol, frameon=False)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=ncol, frameon=False)
 
 
 def loss_curves(history: pd.DataFrame, ax=None, *, title: str | None = None):
@@ -39,6 +39,7 @@ def loss_curves(history: pd.DataFrame, ax=None, *, title: str | None = None):
     if "best_epoch" in history.attrs:
         ax.axvline(history.attrs["best_epoch"], color="grey", ls="--", lw=1, label="best epoch (kept)")
     ax.axhline(np.log(2), color="black", lw=0.8, ls=":", label="constant 0.5 (ln 2)")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set(xlabel="epoch", ylabel="binary cross-entropy (nats)", title=title or "Loss per epoch")
     _legend_below(ax, ncol=2)
     return ax
