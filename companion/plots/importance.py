@@ -86,7 +86,7 @@ def rank_agreement(summary: pd.DataFrame, ax=None, *, mean: str = "spearman_mean
     ax.errorbar(summary[mean], rows, xerr=summary[sd], fmt="o", capsize=4)
     ax.axvline(0, color="grey", lw=0.8)
     names = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in summary.index]
-    ax.set_yticks(rows, names, fontsize=8)
+    ax.set_yticks(rows, names, fontsize=9)
     ax.set_xlim(-1.05, 1.05)
     ax.set(xlabel="Spearman rank correlation with the true |effect| (mean ± sd over seeds)",
            title=title or "Which reading ranks the signal features first?")
