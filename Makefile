@@ -45,7 +45,7 @@ help:  ## list the tasks
 setup: $(SETUP)  ## create .venv and install the pinned requirements and the package
 
 # requirements-dev.txt = the learner's requirements.txt + the test and browser tooling.
-$(SETUP): requirements.txt requirements-dev.txt pyproject.toml
+$(SETUP): requirements.txt requirements-dev.txt pyproject.toml tools/setup_course.py
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 and run make again."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
@@ -53,6 +53,7 @@ $(SETUP): requirements.txt requirements-dev.txt pyproject.toml
 	# The distribution was called `companion` before it became lstm-cafe-companion: drop a stale one.
 	$(BIN)/python -m pip uninstall --quiet --yes companion 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIET_PIP)
+	$(BIN)/python tools/setup_course.py lab-settings $(VENV)
 	@touch $@
 	@echo "Set-up done: $(VENV) holds the pinned requirements (learner + developer) and the companion package."
 

@@ -131,3 +131,11 @@ def test_no_make_setup_in_a_fresh_clone(tmp_path):
     again = subprocess.run([sys.executable, "tools/setup_course.py"], cwd=clone, env=clean_env(),
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "already done" in again.stdout, "a second run should skip the set-up"
+
+
+def test_learners_get_the_lab_settings_that_render_every_cell(tmp_path):
+    """Without them JupyterLab leaves the {eval} numbers of off-screen cells unrendered."""
+    path = setup_course.install_lab_settings(tmp_path)
+    assert path == tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    settings = json.loads(path.read_text())
+    assert settings["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "none"

@@ -11,7 +11,6 @@ JupyterLab's autosave never writes outputs into a chapter.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import shutil
@@ -39,31 +38,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# Settings of the test's own (temporary) user-settings folder. JupyterLab 4 attaches only the cells
-# on screen to the page; the test reads every cell, so it turns that virtualisation off. It changes
-# nothing of what a cell shows.
-TEST_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
-}
-
-
-def _settings_dir(folder: Path) -> Path:
-    for name, values in TEST_SETTINGS.items():
-        plugin, file = name.rsplit("/", 1)
-        (folder / plugin).mkdir(parents=True, exist_ok=True)
-        (folder / plugin / file).write_text(json.dumps(values))
-    return folder
-
-
 @contextlib.contextmanager
 def jupyterlab() -> Iterator[str]:
     """A JupyterLab server on the repository, as `make lab` runs it; yields its base URL with token."""
     port, token = free_port(), secrets.token_hex(16)
+    # A settings folder of its own: the developer's personal JupyterLab settings stay out of the
+    # test, which sees the settings every learner gets (tools/setup_course.py writes them).
     scratch = Path(tempfile.mkdtemp(prefix="lab-settings-"))
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
-           f"--LabApp.user_settings_dir={_settings_dir(scratch / 'settings')}",
+           f"--LabApp.user_settings_dir={scratch / 'settings'}",
            f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--LabApp.extension_manager=readonly"]

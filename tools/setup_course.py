@@ -4,6 +4,7 @@
     python tools/setup_course.py lab        # ... then open JupyterLab on the chapters
     python tools/setup_course.py book       # ... then build the book into _build/html
     python tools/setup_course.py student    # ... then write student copies (no solutions) to student/
+    python tools/setup_course.py lab-settings DIR   # only write the JupyterLab settings into the env DIR
 
 On Windows (PowerShell) type `py -3.11 tools\\setup_course.py` instead of `python ...`; on macOS and
 Linux `python3.11 tools/setup_course.py`. Every command sets up first and skips what is already done.
@@ -35,6 +36,25 @@ TORCH = "torch==2.13.0"  # the pin of requirements.txt
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 # What a learner's run must not inherit from a test run.
 TEST_ONLY = ("MPLBACKEND", "COMPANION_PROGRESS")
+
+
+# JupyterLab settings every learner gets, written into the environment as overrides.json:
+# - JupyterLab 4 attaches only the cells on screen, and jupyterlab-myst computes the {eval} numbers
+#   of a markdown cell only while it is attached: with that virtualisation, a long chapter's prose
+#   keeps raw expressions after Run All. Attaching every cell costs a little memory, nothing else.
+# - No news fetch: a workshop room may be offline, and the question pops up over the chapter.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false"},
+}
+
+
+def install_lab_settings(prefix: Path = VENV) -> Path:
+    """Write LAB_SETTINGS to ``prefix``/share/jupyter/lab/settings/overrides.json; return its path."""
+    path = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n")
+    return path
 
 
 class SetupError(RuntimeError):
@@ -133,6 +153,7 @@ def setup(torch_choice: str = "auto", torch_index: str | None = None) -> Path:
     run([python, "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS])
     # Editable: the chapters read the package's sources (and a learner may change them).
     run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", ROOT])
+    install_lab_settings(VENV)
     MARKER.write_text(json.dumps({"stamp": stamp, "torch": torch_choice}))
     print(f"Set-up done: {VENV} holds the learner's requirements and the companion package.", flush=True)
     return python
@@ -172,11 +193,17 @@ def student(python: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("task", nargs="?", default="setup", choices=["setup", "lab", "book", "student"])
+    parser.add_argument("task", nargs="?", default="setup",
+                        choices=["setup", "lab", "book", "student", "lab-settings"])
+    parser.add_argument("prefix", nargs="?", type=Path, default=VENV,
+                        help="lab-settings only: the environment to write the settings into")
     parser.add_argument("--torch", choices=["auto", "cpu", "cuda"], default="auto",
                         help="which PyTorch build to install (default: auto, the CPU build)")
     parser.add_argument("--torch-index", metavar="URL", help="the package index to take torch from")
     args = parser.parse_args(argv)
+    if args.task == "lab-settings":  # used by `make setup`
+        print(f"JupyterLab settings written to {install_lab_settings(args.prefix)}")
+        return 0
     try:
         if args.task == "book":  # refuse before a long set-up, e.g. in the student download
             need("_toc.yml", "Building the book")
