@@ -1,6 +1,7 @@
 # The course's tasks. `make book` and `make test` set everything up on a fresh machine.
-# Each target is idempotent: the virtual environment is rebuilt only when requirements.txt or
-# pyproject.toml change, the book only when a page, a notebook or the package changes.
+# Each target is idempotent: the virtual environment is rebuilt only when a requirements file or
+# pyproject.toml changes, the book only when a page, a notebook or the package changes.
+# Without make (Windows, macOS, Linux): `python tools/setup_course.py` sets up the learner's set.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -18,6 +19,15 @@ BOOK_SOURCES := _config.yml _toc.yml $(shell find book notebooks companion -type
                   \( -name '*.md' -o -name '*.ipynb' -o -name '*.py' -o -name '*.bib' -o -name '*.csv' \
                      -o -name '*.css' -o -name '*.js' \) -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 
+# The student download (every chapter without solutions, the package, its data, the measured tables),
+# linked from the book: built before the book, which copies it into _build/html/_downloads/.
+KIT := _build/kit/lstm-cafe-student.zip
+KIT_SOURCES := _toc.yml requirements.txt pyproject.toml LICENSE LICENSE-TEXT.md CITATION.cff \
+               tools/student_kit.py tools/make_student.py tools/setup_course.py \
+               $(shell find notebooks companion benchmarks -type f \( -name '*.ipynb' -o -name '*.py' \
+                  -o -name '*.csv' -o -name '*.json' -o -name '*.md' \) -not -path '*/.ipynb_checkpoints/*' \
+                  -not -path '*/__pycache__/*' 2>/dev/null)
+
 # A fixed hash seed everywhere, so that a run repeats on one machine.
 export PYTHONHASHSEED := 0
 # Settings for test runs only (no GUI backend, no progress bars in test output). They are set on
@@ -27,26 +37,33 @@ TEST_ENV := MPLBACKEND=Agg COMPANION_PROGRESS=0
 # pip's per-machine index settings can print one warning per package; keep set-up output readable.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser screenshot lab lab-test lab-check student bench clean
+.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser lab-test no-make-setup screenshot lab lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
 
 setup: $(SETUP)  ## create .venv and install the pinned requirements and the package
 
-$(SETUP): requirements.txt pyproject.toml
+# requirements-dev.txt = the learner's requirements.txt + the test and browser tooling.
+$(SETUP): requirements.txt requirements-dev.txt pyproject.toml tools/setup_course.py
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 and run make again."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
-	$(BIN)/python -m pip install --quiet -r requirements.txt $(QUIET_PIP)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(QUIET_PIP)
+	# The distribution was called `companion` before it became lstm-cafe-companion: drop a stale one.
+	$(BIN)/python -m pip uninstall --quiet --yes companion 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIET_PIP)
+	$(BIN)/python tools/setup_course.py lab-settings $(VENV)
 	@touch $@
-	@echo "Set-up done: $(VENV) holds the pinned requirements and the companion package."
+	@echo "Set-up done: $(VENV) holds the pinned requirements (learner + developer) and the companion package."
 
 book: $(HTML)  ## build the rendered book into _build/html
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-$(HTML): $(SETUP) $(BOOK_SOURCES)
+$(KIT): $(SETUP) $(KIT_SOURCES)
+	$(BIN)/python -m tools.student_kit $@
+
+$(HTML): $(SETUP) $(BOOK_SOURCES) $(KIT)
 	# -W: warnings are errors; -n: a broken cross-reference is a warning, hence an error.
 	# A failed build may still have written index.html: remove it, so that the next make rebuilds.
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || { rm -f $@; exit 1; }
@@ -58,9 +75,9 @@ JUNIT = --junitxml=$(REPORTS)/$(1).xml
 # The two long steps share the machine's two cores: nbval runs the student copies of the chapters
 # (proving they run without their solutions) while the book build executes the full chapters,
 # solution cells included, with any error failing the build. Each gets one thread.
-test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser
+test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser, no-make set-up
 	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 --output-sync=target student-notebooks book
-	$(MAKE) --no-print-directory book-check browser lab-test
+	$(MAKE) --no-print-directory book-check browser lab-test no-make-setup
 	@$(BIN)/python -m tools.test_summary $(REPORTS)
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
@@ -69,7 +86,7 @@ lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 
 unit: $(SETUP)  ## unit and property tests of the companion package
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
-	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book and not lab" --ignore=tests/browser --ignore=tests/lab -q $(call JUNIT,1-unit)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book and not lab and not fresh_clone" --ignore=tests/browser --ignore=tests/lab -q $(call JUNIT,1-unit)
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
 
@@ -85,11 +102,15 @@ book-check: $(HTML)  ## the book build (warnings as errors), then checks of the 
 browser: $(HTML) chromium  ## load every page in headless Chromium with the network blocked
 	$(TEST_ENV) $(BIN)/python -m pytest tests/browser -q $(call JUNIT,4-browser)
 
+no-make-setup: $(SETUP)  ## the set-up without make (tools/setup_course.py) in a fresh clone, then a chapter (~2 min)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m fresh_clone -q $(call JUNIT,6-no-make-setup)
+
 screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
 	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png
 
 lab-test: $(HTML) student chromium  ## every chapter (student copy) in a real JupyterLab: rendered prose, numbers, figures
-	$(BIN)/python -m pytest tests/lab -m lab -q $(call JUNIT,5-lab)
+	# One thread, as the book build of `make test`: the numbers of both runs are compared.
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests/lab -m lab -q $(call JUNIT,5-lab)
 
 lab-check: $(SETUP) chromium  ## run the trading dashboard in a real JupyterLab in headless Chromium, move a slider
 	$(BIN)/python -m tools.lab_check notebooks/08_trade.ipynb _build/lab_check.png

@@ -13,6 +13,9 @@ is sell value minus the cost of the shares sold, and "income" is cash from divid
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
 from companion.rules import AShareRules
@@ -29,10 +32,13 @@ class OrderRejected(ValueError):
 class Account:
     """Cash plus positions, each position kept as the tranches bought on each day (for T+1)."""
 
-    def __init__(self, cash: float, rules: AShareRules | None = None):
-        if cash < 0:
-            raise ValueError(f"initial cash must be >= 0, got {cash}")
+    def __init__(self, cash: float, rules: AShareRules | None = None,
+                 calendar: pd.DatetimeIndex | None = None):
+        """``calendar``: the trading days, to count T+n in trading days (default: weekdays)."""
+        if not isinstance(cash, int | float) or not math.isfinite(cash) or cash < 0:
+            raise ValueError(f"cash must be a finite amount of CNY >= 0, got {cash!r}")
         self.rules = rules or AShareRules()
+        self.calendar = pd.DatetimeIndex(calendar) if calendar is not None else None
         self.initial_cash = float(cash)
         self.cash = float(cash)
         self.tranches: dict[str, list[list]] = {}  # code -> [[date, shares, price], ...] oldest first
@@ -47,11 +53,22 @@ class Account:
         return sum(t[1] for t in self.tranches.get(code, []))
 
     def sellable(self, code: str, date) -> int:
-        """Shares of ``code`` that may be sold on ``date``: those bought on an earlier day (T+1)."""
-        day = pd.Timestamp(date)
-        if self.rules.settlement_days == 0:
+        """Shares of ``code`` that may be sold on ``date``: with T+n, those bought at least
+        ``settlement_days`` trading days before it."""
+        day, n = pd.Timestamp(date), self.rules.settlement_days
+        if n == 0:
             return self.shares(code)
-        return sum(t[1] for t in self.tranches.get(code, []) if t[0] < day)
+        return sum(t[1] for t in self.tranches.get(code, []) if self._trading_days(t[0], day) >= n)
+
+    def _trading_days(self, start: pd.Timestamp, end: pd.Timestamp) -> int:
+        """Trading days d with start < d <= end: from the calendar, else weekdays."""
+        if end <= start:
+            return 0
+        if self.calendar is not None:
+            return int(self.calendar.searchsorted(end, "right")
+                       - self.calendar.searchsorted(start, "right"))
+        one = np.timedelta64(1, "D")
+        return int(np.busday_count((start + one).date(), (end + one).date()))
 
     def cost_basis(self, code: str | None = None) -> float:
         """Holdings valued at the prices paid (fees excluded), for one code or all."""
@@ -77,6 +94,11 @@ class Account:
         rules, day = self.rules, pd.Timestamp(date)
         if side not in ("buy", "sell"):
             raise OrderRejected("side", f"side must be 'buy' or 'sell', got {side!r}")
+        if not all(isinstance(v, int | float | np.number) and math.isfinite(v)
+                   for v in (price, preclose)):
+            raise OrderRejected("price", f"price and preclose must be finite numbers, got price="
+                                f"{price!r}, preclose={preclose!r}; a NaN price means no trade "
+                                "that day (suspended or missing data)")
         if int(shares) != shares or shares <= 0:
             raise OrderRejected("shares", f"shares must be a positive whole number, got {shares!r}")
         if self.last_date is not None and day < self.last_date:
@@ -115,9 +137,10 @@ class Account:
         free = self.sellable(code, day)
         if shares > free:
             raise OrderRejected(
-                "t_plus_1", f"T+1: {held - free} of the {held} shares of {code} were bought on "
-                            f"{day.date()} and can be sold from the next trading day; sell at "
-                            f"most {free} today")
+                "t_plus_1", f"T+{rules.settlement_days}: {held - free} of the {held} shares of "
+                            f"{code} were bought less than {rules.settlement_days} trading "
+                            f"day(s) before {day.date()} and cannot be sold yet; sell at most "
+                            f"{free} today")
         # Odd lots may only be sold all at once: the sale must leave whole lots behind.
         if shares % lot and (free - shares) % lot:
             raise OrderRejected(
@@ -158,8 +181,36 @@ class Account:
         self.last_date = day
         return self._record(day, code, "sell", shares, price, value, fees, value - cost)
 
+    def corporate_action(self, code: str, date, bonus_per_share: float = 0.0,
+                         cash_per_share: float = 0.0, preclose: float | None = None) -> dict:
+        """Apply an ex-rights/ex-dividend day to the shares of ``code`` held (see
+        `companion.corporate_actions`): ``bonus_per_share`` new shares and ``cash_per_share`` CNY
+        for every share. Bonus shares join the tranche they were issued on (same buy date for T+n),
+        at a lower cost per share, so the cost basis is unchanged. A fraction of a share is paid
+        out in cash at ``preclose`` (cash in lieu). Returns {"shares": new shares, "cash": CNY}.
+        """
+        if not all(math.isfinite(v) for v in (bonus_per_share, cash_per_share)) or \
+                bonus_per_share <= -1 or cash_per_share < 0:
+            raise ValueError(f"bonus_per_share must be > -1 and cash_per_share >= 0, both finite; "
+                             f"got {bonus_per_share}, {cash_per_share}")
+        added, cash = 0, self.shares(code) * cash_per_share
+        for tranche in self.tranches.get(code, []):
+            new = tranche[1] * (1 + bonus_per_share)
+            whole = int(math.floor(new + 1e-6))
+            if new - whole > 1e-6 and preclose is not None:
+                cash += (new - whole) * preclose
+            added += whole - tranche[1]
+            tranche[2] = tranche[2] * tranche[1] / whole if whole else 0.0
+            tranche[1] = whole
+        if code in self.tranches:
+            self.tranches[code] = [t for t in self.tranches[code] if t[1] > 0]
+        self.cash += cash
+        self.income += cash
+        return {"shares": added, "cash": cash}
+
     def dividend(self, code: str, cash_per_share: float, date) -> float:
-        """Credit a cash dividend (or the value of a bonus issue) on the shares held; returns it."""
+        """Credit a cash dividend on the shares held; returns it. Bonus shares are not cash: use
+        `corporate_action`, which gives shares for them."""
         amount = self.shares(code) * cash_per_share
         self.cash += amount
         self.income += amount

@@ -5,7 +5,9 @@ positions whose holding period is over, then buys the stocks whose predicted pro
 clears the policy's threshold (and, optionally, whose uncertainty is below a gate), in whole lots,
 paying every fee, through an `Account` that refuses whatever the exchange would refuse. A stock
 sealed at limit-up cannot be bought at the close (nobody sells), one sealed at limit-down cannot
-be sold; suspended stocks have no row and simply wait.
+be sold; suspended stocks (no row, or volume 0) simply wait. On an ex-rights/ex-dividend day the
+holder receives the bonus shares and the cash dividend (`companion.corporate_actions`), so a
+holding earns the adjusted-price return minus its costs.
 
 The result holds the fills, the round trips, the daily equity curve, a buy-and-hold benchmark and
 a report: return, volatility, maximum drawdown, turnover, costs paid, number of trades, hit rate.
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from companion.account import Account, OrderRejected
+from companion.corporate_actions import corporate_actions
 from companion.rules import AShareRules, round_fen
 from companion.validation import sharpe_ratio
 
@@ -85,7 +88,7 @@ def performance(equity: pd.Series, periods_per_year: int = TRADING_DAYS) -> dict
             "max_drawdown": float(drawdown)}
 
 
-def _check_inputs(prices: pd.DataFrame, probabilities: pd.DataFrame, uncertainty, policy):
+def _check_inputs(prices: pd.DataFrame, probabilities: pd.DataFrame, uncertainty, policy, rules):
     need = {"date", "code", "close", "preclose"}
     if not need <= set(prices.columns):
         raise ValueError(f"prices needs columns {sorted(need)} (as from companion.market."
@@ -93,6 +96,19 @@ def _check_inputs(prices: pd.DataFrame, probabilities: pd.DataFrame, uncertainty
     if not isinstance(probabilities, pd.DataFrame) or not isinstance(
             probabilities.index, pd.DatetimeIndex):
         raise ValueError("probabilities must be a DataFrame [date x code] with a DatetimeIndex")
+    if probabilities.empty:
+        raise ValueError(f"probabilities is empty (shape {probabilities.shape}): there is nothing "
+                         "to trade; predict at least one day for one stock")
+    if probabilities.index.has_duplicates:
+        day = probabilities.index[probabilities.index.duplicated()][0]
+        raise ValueError(f"probabilities has repeated dates (first: {day.date()}); keep one row per "
+                         "day, e.g. probabilities[~probabilities.index.duplicated()]")
+    twice = prices.duplicated(["date", "code"])
+    if twice.any():
+        row = prices[twice].iloc[0]
+        raise ValueError(f"prices has {int(twice.sum())} repeated (date, code) row(s), the first "
+                         f"{row['code']} on {pd.Timestamp(row['date']).date()}; keep one row per "
+                         "stock and day, e.g. prices.drop_duplicates(['date', 'code'])")
     unknown = set(probabilities.columns) - set(prices["code"])
     if unknown:
         raise ValueError(f"probabilities has codes with no prices: {sorted(unknown)}")
@@ -104,6 +120,50 @@ def _check_inputs(prices: pd.DataFrame, probabilities: pd.DataFrame, uncertainty
     if uncertainty is not None and uncertainty.shape != probabilities.shape:
         raise ValueError(f"uncertainty must be shaped like probabilities {probabilities.shape}, "
                          f"got {uncertainty.shape}")
+    if policy.holding_days < rules.settlement_days:
+        raise ValueError(f"holding_days={policy.holding_days} is shorter than the rules' "
+                         f"settlement_days={rules.settlement_days} (T+{rules.settlement_days}): "
+                         f"shares could not be sold yet; use holding_days >= "
+                         f"{rules.settlement_days}")
+
+
+def _market_arrays(prices: pd.DataFrame, probabilities: pd.DataFrame, codes: list[str]) -> dict:
+    """[date x code] arrays of the test period: close, preclose, tradeable, ST, adjusted close.
+
+    A missing preclose (a file without that column, an index's first day) is the stock's previous
+    close; a day with volume 0 is a suspension (no trade, the price only carries the value on).
+    """
+    px = prices[prices["code"].isin(codes)].sort_values(["code", "date"])
+    pre = px["preclose"].fillna(px.groupby("code")["close"].shift(1))
+    px = px.assign(preclose=pre)
+    start, end = probabilities.index.min(), probabilities.index.max()
+    inside = px[(px["date"] >= start) & (px["date"] <= end)]
+    if inside.empty:
+        raise ValueError(
+            f"prices and probabilities have no date in common: probabilities run "
+            f"{start.date()}..{end.date()}, prices {px['date'].min().date()}.."
+            f"{px['date'].max().date()}; predict days that the price table covers")
+
+    cols = {"close": np.nan, "preclose": np.nan, "volume": 1.0, "is_st": 0.0, "adj_close": np.nan}
+    table = inside[["date", "code"]].assign(
+        **{c: (inside[c].astype(float) if c in inside else fill) for c, fill in cols.items()})
+    wide = table.pivot(index="date", columns="code", values=list(cols))  # one pivot for all
+
+    def grid(col):
+        return wide[col].reindex(columns=codes)
+
+    close = grid("close")
+    return {"dates": close.index, "close": close.to_numpy(float),
+            "preclose": grid("preclose").to_numpy(float),
+            "tradeable": np.isfinite(close.to_numpy(float)) & ~(grid("volume").to_numpy() <= 0),
+            "st": grid("is_st").fillna(0).to_numpy() > 0,
+            "adj": grid("adj_close") if "adj_close" in inside else close,
+            "actions": {(a.date, a.code): a for a in corporate_actions(px).itertuples()}}
+
+
+def _reject(rejections, day, code, side, reason, message):
+    rejections.append({"date": day, "code": code, "side": side, "reason": reason,
+                       "message": message})
 
 
 def run_backtest(prices: pd.DataFrame, probabilities: pd.DataFrame, policy: Policy | None = None,
@@ -111,59 +171,54 @@ def run_backtest(prices: pd.DataFrame, probabilities: pd.DataFrame, policy: Poli
                  initial_cash: float = 100_000.0) -> BacktestResult:
     """Trade ``probabilities`` under ``policy`` and ``rules``; see the module docstring.
 
-    prices: tidy frame (date, code, close, preclose, adj_close optional) as `market.load_prices`.
+    prices: tidy frame (date, code, close, preclose; adj_close, adj_factor, volume, is_st
+        optional) as `market.load_prices` or `market.read_price_csv` return it.
     probabilities: [date x code] P(close rises after the date), known at that date's close.
     uncertainty: [date x code], same shape, lower = more confident (used by the gate).
+
+    Ex-rights/ex-dividend days (`companion.corporate_actions`) give the holder bonus shares and
+    cash, so a holding earns the adjusted-price return minus its costs. A day with volume 0 is a
+    suspension and is not traded; ``is_st`` rows trade in the ST band (±5%).
     """
     policy, rules = policy or Policy(), rules or AShareRules()
-    _check_inputs(prices, probabilities, uncertainty, policy)
+    _check_inputs(prices, probabilities, uncertainty, policy, rules)
     codes = list(probabilities.columns)
-    px = prices[prices["code"].isin(codes)]
-    start, end = probabilities.index.min(), probabilities.index.max()
-    px = px[(px["date"] >= start) & (px["date"] <= end)]
-    close = px.pivot(index="date", columns="code", values="close").reindex(columns=codes)
-    preclose = px.pivot(index="date", columns="code", values="preclose").reindex(columns=codes)
-    adj = (px.pivot(index="date", columns="code", values="adj_close").reindex(columns=codes)
-           if "adj_close" in px else close)
-    dates = close.index
-    probs = probabilities.reindex(index=dates, columns=codes)
-    unc = uncertainty.reindex(index=dates, columns=codes) if uncertainty is not None else None
+    m = _market_arrays(prices, probabilities, codes)
+    dates, adj = m["dates"], m["adj"]
+    close_a, pre_a = m["close"], m["preclose"]
+    prob_a = probabilities.reindex(index=dates, columns=codes).to_numpy(float)
+    unc_a = (uncertainty.reindex(index=dates, columns=codes).to_numpy(float)
+             if uncertainty is not None else None)
     slots = policy.max_positions or len(codes)
-    # numpy arrays: indexing them in the loop is ~50x faster than DataFrame.loc
-    close_a, pre_a, prob_a = close.to_numpy(float), preclose.to_numpy(float), probs.to_numpy(float)
-    unc_a = unc.to_numpy(float) if unc is not None else None
 
-    account = Account(initial_cash, rules)
+    account = Account(initial_cash, rules, calendar=dates)
     open_trades: dict[str, dict] = {}   # code -> entry info
     trips, rejections, equity = [], [], []
     last_close: dict[str, float] = {}
     traded_value = 0.0
 
     for i, day in enumerate(dates):
-        row_close = dict(zip(codes, close_a[i], strict=True))
-        row_pre = dict(zip(codes, pre_a[i], strict=True))
-        # 1. Ex-rights/dividend day: the exchange's preclose is below yesterday's close. Credit
-        #    the difference per share held, so the position keeps its value (see PROVENANCE.md).
-        for code in list(open_trades):
-            if code in last_close and not np.isnan(row_pre[code]):
-                gap = last_close[code] - row_pre[code]
-                if gap > 1e-9:
-                    open_trades[code]["dividends"] += account.dividend(code, gap, day)
+        # 1. Ex-rights/dividend day: bonus shares and cash to the holder, as the exchange does.
+        for code in open_trades:
+            action = m["actions"].get((day, code))
+            if action is not None:
+                got = account.corporate_action(code, day, action.bonus_per_share,
+                                               action.cash_per_share, action.preclose)
+                open_trades[code]["dividends"] += got["cash"]
         # 2. Sell what has been held long enough, at the close, if the stock trades and is not
         #    sealed at limit-down.
         for code, trade in list(open_trades.items()):
-            if i < trade["exit_index"] or np.isnan(row_close[code]):
+            j = codes.index(code)
+            if i < trade["exit_index"] or not m["tradeable"][i, j]:
                 continue
-            price, pre = row_close[code], row_pre[code]
-            if price <= rules.limits(code, day, pre)[0]:
-                rejections.append({"date": day, "code": code, "side": "sell",
-                                   "reason": "limit_down", "message": "sealed at limit-down"})
+            price, pre = close_a[i, j], pre_a[i, j]
+            if price <= rules.limits(code, day, pre, m["st"][i, j])[0]:
+                _reject(rejections, day, code, "sell", "limit_down", "sealed at limit-down")
                 continue
             try:
                 fill = account.sell(code, account.sellable(code, day), price, day, pre)
             except OrderRejected as err:
-                rejections.append({"date": day, "code": code, "side": "sell",
-                                   "reason": err.reason, "message": str(err)})
+                _reject(rejections, day, code, "sell", err.reason, str(err))
                 continue
             traded_value += fill["value"]
             trips.append({"code": code, "buy_date": trade["date"], "sell_date": day,
@@ -172,32 +227,34 @@ def run_backtest(prices: pd.DataFrame, probabilities: pd.DataFrame, policy: Poli
                           "net_pnl": fill["value"] - fill["fees"] - trade["outlay"]
                           + trade["dividends"]})
             del open_trades[code]
-        for code in codes:
-            if not np.isnan(row_close[code]):
-                last_close[code] = float(row_close[code])
+        for j, code in enumerate(codes):
+            if np.isfinite(close_a[i, j]):
+                last_close[code] = float(close_a[i, j])
         equity_now = account.value({c: last_close[c] for c in open_trades})
         # 3. Buy the confident predictions, most confident first, into the free slots.
         ok = prob_a[i] >= policy.threshold
         if unc_a is not None and policy.max_uncertainty is not None:
             ok &= unc_a[i] <= policy.max_uncertainty
-        order = sorted(np.flatnonzero(ok), key=lambda j: -prob_a[i, j])
-        for code in (codes[j] for j in order):
-            if code in open_trades or len(open_trades) >= slots or np.isnan(row_close[code]):
+        for j in sorted(np.flatnonzero(ok), key=lambda j: -prob_a[i, j]):
+            code = codes[j]
+            if code in open_trades or len(open_trades) >= slots or not m["tradeable"][i, j]:
                 continue
             if i + policy.holding_days >= len(dates):
                 break  # no day left to sell on within the test period
-            price, pre = float(row_close[code]), float(row_pre[code])
-            if price >= rules.limits(code, day, pre)[1]:
-                rejections.append({"date": day, "code": code, "side": "buy",
-                                   "reason": "limit_up", "message": "sealed at limit-up"})
+            price, pre = float(close_a[i, j]), float(pre_a[i, j])
+            if not np.isfinite(pre):
+                _reject(rejections, day, code, "buy", "no_preclose", "no previous close known: "
+                        "the day's price limits cannot be checked, so it is not traded")
+                continue
+            if price >= rules.limits(code, day, pre, m["st"][i, j])[1]:
+                _reject(rejections, day, code, "buy", "limit_up", "sealed at limit-up")
                 continue
             budget = min(account.cash, equity_now / slots)
             shares = rules.max_buy_shares(budget, price, day)
             try:
                 fill = account.buy(code, shares or rules.lot_size, price, day, pre)
             except OrderRejected as err:
-                rejections.append({"date": day, "code": code, "side": "buy",
-                                   "reason": err.reason, "message": str(err)})
+                _reject(rejections, day, code, "buy", err.reason, str(err))
                 continue
             traded_value += fill["value"]
             open_trades[code] = {"date": day, "price": price, "fees": fill["fees"],

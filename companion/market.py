@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from companion.codes import normalise_code
+
 STORY_CODES = ["000401.SZ", "601992.SH", "600340.SH", "601668.SH", "600585.SH", "000725.SZ"]
 INDEX_CODE = "000300.SH"  # CSI 300 沪深300
 XIONGAN_CODES = ["000401.SZ", "601992.SH", "600340.SH"]  # limit-up after the 2017-04-01 announcement
@@ -125,12 +127,13 @@ def load_prices(codes: str | list[str] | None = None, start: str | pd.Timestamp 
     return frame.sort_values(["date", "code"], kind="stable").reset_index(drop=True)
 
 
-def limit_moves(prices: pd.DataFrame, limit: float = 0.10) -> pd.DataFrame:
+def limit_moves(prices: pd.DataFrame, limit: float = 0.10, st_limit: float = 0.05) -> pd.DataFrame:
     """Flag the days that closed at the daily price limit (涨停 / 跌停).
 
     The exchange's limit price is preclose × (1 ± limit) rounded to the 0.01 CNY tick, so a
     limit-up close equals that rounded price. A *one-price* day (一字板) opened, traded and closed
-    at one price: nobody who wanted to buy could. Use limit=0.05 for ST stocks.
+    at one price: nobody who wanted to buy could. Rows with ``is_st`` True (baostock's isST)
+    use ``st_limit``; or pass limit=0.05 for a frame of ST stocks.
 
     Returns the rows of ``prices`` with date, code, close, preclose, pct_change and the boolean
     columns limit_up, limit_down, one_price.
@@ -143,9 +146,13 @@ def limit_moves(prices: pd.DataFrame, limit: float = 0.10) -> pd.DataFrame:
     # Within half a tick of the exact limit: catches the exchange's rounded limit price (and the
     # unrounded prices of the synthetic market) but never the tick below it.
     tol = 0.005 + 1e-9
+    if not (0 < limit < 0.5 and 0 < st_limit < 0.5):
+        raise ValueError(f"limit and st_limit are fractions (0.10 = 10%), got {limit}, {st_limit}")
+    band = np.where(prices["is_st"].fillna(False).astype(bool), st_limit, limit) \
+        if "is_st" in prices else limit
     out["pct_change"] = prices["close"] / prices["preclose"] - 1
-    out["limit_up"] = prices["close"] >= prices["preclose"] * (1 + limit) - tol
-    out["limit_down"] = prices["close"] <= prices["preclose"] * (1 - limit) + tol
+    out["limit_up"] = prices["close"] >= prices["preclose"] * (1 + band) - tol
+    out["limit_down"] = prices["close"] <= prices["preclose"] * (1 - band) + tol
     out["one_price"] = (prices["open"] == prices["high"]) & (prices["low"] == prices["high"]) & (
         prices["close"] == prices["high"])
     return out
@@ -190,6 +197,103 @@ def _fail(path, problem: str, fix: str) -> PriceDataError:
     return PriceDataError(f"{path}: {problem}. Fix: {fix}")
 
 
+def _read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else GBK/GB18030 (Chinese Excel exports)."""
+    if path.is_dir():
+        raise _fail(path, "is a folder, not a CSV file", "pass one file, or read a folder's files "
+                    "one by one: [read_price_csv(f) for f in sorted(Path(folder).glob('*.csv'))]")
+    if not path.exists():
+        raise _fail(path, "the file does not exist", "check the path (relative paths start in "
+                    f"the folder the notebook runs in: {Path.cwd()})")
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise _fail(path, "is not a text file in UTF-8 or GBK (Excel .xlsx, or another encoding?)",
+                "save it as CSV (UTF-8) from the spreadsheet, or re-encode it to UTF-8")
+
+
+_SLASHED = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"
+
+
+def _slashed_dates(text: pd.Series, path, lines) -> pd.Series | None:
+    """Dates written nn/nn/yyyy: day-first or month-first decided from the data, never guessed."""
+    parts = text.str.extract(_SLASHED)
+    if parts.isna().any(axis=None):
+        return None
+    a, b = parts[0].astype(int), parts[1].astype(int)
+    if (a > 12).any() and (b > 12).any():
+        raise _fail(path, f"the dates mix day-first and month-first (line {lines[int(np.argmax(a > 12))]}"
+                    f": {text.iloc[int(np.argmax(a > 12))]!r}, line "
+                    f"{lines[int(np.argmax(b > 12))]}: {text.iloc[int(np.argmax(b > 12))]!r})",
+                    "write every date as YYYY-MM-DD")
+    if (a == b).all() or (a > 12).any():
+        day, month, how = a, b, "day-first (DD/MM/YYYY)"
+        proof = int(np.argmax(a > 12))
+    elif (b > 12).any():
+        day, month, how = b, a, "month-first (MM/DD/YYYY)"
+        proof = int(np.argmax(b > 12))
+    else:
+        raise _fail(path, f"dates like {text.iloc[0]!r} could be day-first or month-first and no "
+                    "day above 12 tells which", "write the dates as YYYY-MM-DD (ISO 8601) in the "
+                    "export, or convert them with pd.to_datetime(..., dayfirst=True) yourself")
+    if not (a == b).all():
+        warnings.warn(f"{path}: read the dates as {how}, because line {lines[proof]} has "
+                      f"{text.iloc[proof]!r}", stacklevel=3)
+    iso = parts[2] + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2)
+    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+
+
+def _parse_dates(frame: pd.DataFrame, spec: dict, layout: str, path, lines) -> pd.Series:
+    """The date column as datetimes, refusing intraday bars, weekends and unreadable dates."""
+    text = frame["date"].astype(str).str.strip()
+    if "time" in frame.columns or text.str.contains(r"\d{1,2}:\d{2}").any():
+        raise _fail(path, "the rows are intraday bars (the dates carry times of day, or there is "
+                    "a time column), but the course works on daily bars",
+                    "export daily bars (baostock frequency='d'), or resample: one row per day "
+                    "with the first open, max high, min low, last close and summed volume")
+    dates = _slashed_dates(text, path, lines) if not spec["fmt"] else None
+    short = text.str.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$").to_numpy()
+    if short.any():
+        i = int(np.argmax(short))
+        raise _fail(path, f"line {lines[i]}: the date {text.iloc[i]!r} has a two-digit year, so "
+                    "day, month and year cannot be told apart", "write the dates as YYYY-MM-DD")
+    if dates is None:  # year first (2017-01-03, 2017/1/3, 20170103): unambiguous
+        dates = pd.to_datetime(text, format=spec["fmt"], errors="coerce") if spec["fmt"] \
+            else pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _fail(path, f"line {lines[i]}: cannot read the date {frame['date'].iloc[i]!r} "
+                    f"({int(bad.sum())} bad date(s) in all)",
+                    "write dates as YYYY-MM-DD" + (" (tushare: YYYYMMDD)" if layout == "tushare" else ""))
+    weekend = (dates.dt.day_of_week >= 5).to_numpy()
+    if weekend.any():
+        i = int(np.argmax(weekend))
+        raise _fail(path, f"line {lines[i]}: {dates.iloc[i].date()} is a {dates.iloc[i].day_name()}"
+                    f" ({int(weekend.sum())} weekend date(s) in all); A-share markets never trade "
+                    "on weekends", "check the date column (shifted by a time zone? day and month "
+                    "swapped?) and export the trading days only")
+    _warn_holidays(dates, path)
+    return dates
+
+
+def _warn_holidays(dates: pd.Series, path) -> None:
+    """Flag weekdays that were exchange holidays. No trading-calendar package is installed, so
+    the calendar is the shipped CSI 300 file's (2014-01-02 .. 2018-12-28); outside it, no check."""
+    calendar = pd.DatetimeIndex(_read_shipped(INDEX_CODE)["date"])
+    inside = dates[(dates >= calendar[0]) & (dates <= calendar[-1])]
+    off = inside[~inside.isin(calendar)]
+    if len(off):
+        warnings.warn(f"{path}: {len(off)} date(s) are not A-share trading days (exchange "
+                      f"holidays), e.g. {[str(d.date()) for d in off.iloc[:3]]}; check the export",
+                      stacklevel=3)
+
+
 def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = False) -> pd.DataFrame:
     """Read one stock's daily prices from a CSV export into the course's tidy layout.
 
@@ -203,29 +307,35 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
     - plain: date, open, high, low, close, volume (shares) [, amount].
     - the course's shipped layout (``companion/data/*.csv``).
 
-    Volumes become shares and amounts CNY. Files without an adjustment factor get
-    adj_factor = 1.0, so adj_* equal the raw prices (returns across an ex-rights day are then wrong:
-    export the factor too if the stock paid bonus shares).
+    Volumes become shares and amounts CNY; a volume that is really in lots (amount / (volume x
+    close) near 100) is refused. Files without an adjustment factor but with the exchange's
+    preclose get the factor derived from it (with a warning naming the ex-rights days); files with
+    neither get adj_factor = 1.0, so adj_* equal the raw prices (returns across an ex-rights day are
+    then wrong: export the factor or preclose too if the stock paid bonus shares).
+
+    Dates: ISO (YYYY-MM-DD), YYYYMMDD, YYYY/M/D; DD/MM/YYYY and MM/DD/YYYY are told apart by a day
+    above 12 (with a warning saying which) and refused when nothing tells them apart; two-digit
+    years, weekends and intraday bars are refused; weekdays that were exchange holidays in
+    2014-2018 (the shipped calendar; no calendar package is installed) are flagged. Codes are
+    normalised (``sz300750`` -> ``300750.SZ``). Text in UTF-8 or GBK (Chinese Excel) is read.
 
     Every problem raises `PriceDataError` naming the file, the problem (with the offending line,
     counting the header as line 1) and the fix: an empty file, missing columns, unparsable or
     repeated dates, missing or non-positive prices, high below low, rows out of date order. Nothing
     is dropped or repaired silently and the file is never modified. Rows out of order are refused
     unless ``sort=True`` (tushare exports newest first: pass sort=True for them).
-    baostock rows with tradestatus 0 (suspended days, volume 0) are removed with a warning,
-    because in the course a suspended day has no row.
+    baostock rows with tradestatus 0 and rows of any layout with volume 0 (suspended days) are
+    removed with a warning, because in the course a suspended day has no row. open or close
+    outside the day's low..high is refused. baostock's isST column is kept as ``is_st``.
 
     Parameters
     ----------
-    path : the CSV file (UTF-8, with or without a BOM).
+    path : the CSV file (UTF-8, with or without a BOM, or GBK).
     code : the security's code; by default the file's code column, else the file name's stem.
     sort : sort rows by date instead of refusing a file out of order.
     """
     path = Path(path)
-    if not path.exists():
-        raise _fail(path, "the file does not exist", "check the path (relative paths start in "
-                    f"the folder the notebook runs in: {Path.cwd()})")
-    text = path.read_bytes().decode("utf-8-sig")
+    text = _read_text(path)
     if not text.strip():
         raise _fail(path, "the file is empty", "export the prices again; the file needs a header "
                     "line and one row per trading day")
@@ -249,14 +359,7 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
     lines = np.arange(len(frame)) + 2  # line numbers in the file: the header is line 1
 
     # Dates -----------------------------------------------------------------------------------
-    dates = pd.to_datetime(frame["date"], format=spec["fmt"], errors="coerce") if spec["fmt"] \
-        else pd.to_datetime(frame["date"], errors="coerce", format="mixed")
-    bad = dates.isna().to_numpy()
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise _fail(path, f"line {lines[i]}: cannot read the date {frame['date'].iloc[i]!r} "
-                    f"({int(bad.sum())} bad date(s) in all)",
-                    "write dates as YYYY-MM-DD" + (" (tushare: YYYYMMDD)" if layout == "tushare" else ""))
+    dates = _parse_dates(frame, spec, layout, path, lines)
     dup = dates.duplicated(keep="first").to_numpy()
     if dup.any():
         i = int(np.argmax(dup))
@@ -270,8 +373,7 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
                     "split it into one file per stock")
     if code is None:
         code = str(frame["code"].iloc[0]) if "code" in frame.columns else path.stem
-        if layout == "baostock" and code[:3] in ("sh.", "sz."):  # sh.600000 -> 600000.SH
-            code = f"{code[3:]}.{code[:2].upper()}"
+    code = normalise_code(code)  # sh.600000, sz300750, 300750.sz -> 600000.SH, 300750.SZ
 
     # Numbers ---------------------------------------------------------------------------------
     out = pd.DataFrame({"date": dates.to_numpy(), "code": code})
@@ -297,6 +399,14 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
         i = int(np.argmax(bad))
         raise _fail(path, f"line {lines[i]} ({dates.iloc[i].date()}): high {out['high'].iloc[i]} is "
                     f"below low {out['low'].iloc[i]}", "check the columns are not swapped or shifted")
+    for col in ("close", "open"):
+        bad = ((out[col] > out["high"] + 1e-9) | (out[col] < out["low"] - 1e-9)).to_numpy()
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise _fail(path, f"line {lines[i]} ({dates.iloc[i].date()}): {col} {out[col].iloc[i]} "
+                        f"is outside the day's range low {out['low'].iloc[i]} .. high "
+                        f"{out['high'].iloc[i]}", "check the columns are not swapped or shifted "
+                        "(the order is date,open,high,low,close,volume)")
     if (out["volume"] < 0).any():
         i = int(np.argmax((out["volume"] < 0).to_numpy()))
         raise _fail(path, f"line {lines[i]} ({dates.iloc[i].date()}): negative volume",
@@ -326,12 +436,19 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
         out["amount"] = amount.to_numpy(dtype="float64") * spec["amount"]
     else:
         out["amount"] = np.nan
+    _check_volume_unit(out, layout, path)
     if layout == "baostock" and "tradestatus" in frame.columns:
         halted = (pd.to_numeric(frame["tradestatus"], errors="coerce") == 0).to_numpy()
         if halted.any():
             warnings.warn(f"{path}: removed {int(halted.sum())} baostock row(s) with tradestatus 0 "
                           "(suspended days); in the course a suspended day has no row.", stacklevel=2)
             out, frame = out[~halted], frame[~halted]
+    idle = (out["volume"] == 0).to_numpy()  # a day without a single trade is a suspension
+    if idle.any():
+        warnings.warn(f"{path}: removed {int(idle.sum())} row(s) with volume 0 (suspended days, "
+                      f"e.g. {out['date'][idle].iloc[0].date()}); in the course a suspended day "
+                      "has no row, so nothing trades on it.", stacklevel=2)
+        out, frame = out[~idle], frame[~idle]
     if layout == "baostock" and "adjustflag" in frame.columns and \
             (frame["adjustflag"].astype(str).str.strip() != "3").any():
         warnings.warn(f"{path}: baostock adjustflag is not 3, so the prices are already adjusted "
@@ -344,9 +461,15 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
     out = out.reset_index(drop=True)
     if "preclose" in frame.columns:
         out["preclose"] = pd.to_numeric(frame["preclose"], errors="coerce").to_numpy(dtype="float64")
+        if (out["preclose"] <= 0).any():
+            i = int(np.argmax((out["preclose"] <= 0).to_numpy()))
+            raise _fail(path, f"{out['date'].iloc[i].date()}: preclose {out['preclose'].iloc[i]} is "
+                        "not positive", "leave the cell empty if unknown, or fix the value")
     else:  # without the exchange's preclose, yesterday's close is the best we know
         out["preclose"] = out["close"].shift(1)
-    if "adj_factor" in frame.columns:
+    if "adj_factor" not in frame.columns and "preclose" in frame.columns:
+        out["adj_factor"] = _factor_from_preclose(out, path)
+    elif "adj_factor" in frame.columns:
         out["adj_factor"] = pd.to_numeric(frame["adj_factor"], errors="coerce").to_numpy(dtype="float64")
         if out["adj_factor"].isna().any() or (out["adj_factor"] <= 0).any():
             i = int(np.argmax((out["adj_factor"].isna() | (out["adj_factor"] <= 0)).to_numpy()))
@@ -354,7 +477,42 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
                         "export the adjustment factor for every day, or drop the column")
     else:
         out["adj_factor"] = 1.0
-    return _finish(out)
+    result = _finish(out)
+    if "isst" in frame.columns:  # baostock: 1 = under special treatment that day (±5% band)
+        result["is_st"] = (pd.to_numeric(frame["isst"], errors="coerce") == 1).to_numpy()
+        if result["is_st"].any():
+            warnings.warn(f"{path}: {int(result['is_st'].sum())} row(s) are ST (isST = 1): the "
+                          "column is_st keeps them, and limit_moves and run_backtest apply the "
+                          "±5% band on those days.", stacklevel=2)
+    return result
+
+
+def _check_volume_unit(out: pd.DataFrame, layout: str, path) -> None:
+    """Volume must be in shares: amount / (volume x close) is then about 1, about 100 for lots."""
+    ok = (out["volume"] > 0) & out["amount"].notna() & (out["amount"] > 0)
+    if ok.sum() == 0:
+        return
+    ratio = float((out["amount"][ok] / (out["volume"][ok] * out["close"][ok])).median())
+    if 30 < ratio < 300:
+        raise _fail(path, f"volume looks like lots (手) of 100 shares, not shares: amount / (volume x "
+                    f"close) is about {ratio:.0f}, where shares give about 1 (read as the {layout} "
+                    "layout)", "multiply the volume column by 100 (x 100 -> shares), or export "
+                    "volume in shares")
+
+
+def _factor_from_preclose(out: pd.DataFrame, path) -> np.ndarray:
+    """The back-adjustment factor implied by the exchange's preclose (f *= last close / preclose
+    on each ex-rights day), so that a bonus issue is not read as a crash."""
+    prev = out["close"].shift(1)
+    step = (prev / out["preclose"]).where((prev - out["preclose"]).abs() >= 0.005 - 1e-9, 1.0)
+    step = step.fillna(1.0)
+    days = out["date"][step != 1.0]
+    if len(days):
+        warnings.warn(f"{path}: no adjustment factor in the file, but preclose shows "
+                      f"{len(days)} ex-rights day(s) (e.g. {[str(d.date()) for d in days.iloc[:3]]}); "
+                      "the adjustment factor (adj_factor) was derived from preclose, so adj_* "
+                      "prices and returns are right across them.", stacklevel=3)
+    return step.cumprod().to_numpy(dtype="float64")
 
 
 def units_note(path: str | Path) -> str:

@@ -25,6 +25,12 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     Unlike the textbook ``p ± 1.96 sqrt(p(1-p)/n)`` it stays inside [0, 1] and is reliable for
     small ``n``: ``wilson_interval(55, 100)`` is about (0.452, 0.644).
     """
+    if not float(n).is_integer():
+        raise ValueError(f"n must be a whole number of trials, got n={n!r}.")
+    if not float(k).is_integer():
+        hint = (f" It looks like a rate: pass the count, k = round({k!r} * {n}) = {round(k * n)}."
+                if 0 < k < 1 else "")
+        raise ValueError(f"k must be a whole number of successes, got k={k!r}.{hint}")
     if n <= 0:
         raise ValueError(f"n must be a positive number of trials, got n={n}.")
     if not 0 <= k <= n:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from companion.codes import board_digits, normalise_code
+
 # (first day in force, rate). Stamp duty is charged on the value of SELLS only since 2008-09-19;
 # it was halved on 2023-08-28. Earlier regimes (both sides, 0.3%) are not encoded: asking for a
 # date before the first entry raises an error instead of silently using the wrong rule.
@@ -60,6 +62,19 @@ def round_fen(amount: float) -> float:
     return math.floor(amount * 100 + 0.5 + 1e-9) / 100
 
 
+def _check_fraction(name: str, value, upper: float, zero_ok: bool) -> None:
+    """Refuse a rate outside [0, upper), saying what the value would mean as a percentage."""
+    if value is None:
+        return
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number (a fraction), got {value!r}")
+    if (value < 0 or (value == 0 and not zero_ok)) or value >= upper:
+        raise ValueError(
+            f"{name} is a fraction of the price or value, not a percentage: got {value}, which "
+            f"would mean {value:.4g} x 100 = {value * 100:.4g}%. If you meant {value:g}%, pass "
+            f"{value / 100:g}. Allowed: {'0' if zero_ok else 'above 0'} up to {upper:g}.")
+
+
 @dataclass(frozen=True)
 class AShareRules:
     """The rules an A-share order must obey, with 2017 defaults.
@@ -89,10 +104,22 @@ class AShareRules:
     st_codes: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self):
-        if self.lot_size < 1 or self.settlement_days < 0:
-            raise ValueError("lot_size must be >= 1 and settlement_days >= 0")
-        if not 0 <= self.commission_rate < 0.05:
-            raise ValueError(f"commission_rate is a fraction (0.0003 = 0.03%), got {self.commission_rate}")
+        if int(self.lot_size) != self.lot_size or self.lot_size < 1:
+            raise ValueError(f"lot_size must be a whole number >= 1, got {self.lot_size}")
+        if int(self.settlement_days) != self.settlement_days or self.settlement_days < 0:
+            raise ValueError(f"settlement_days must be a whole number >= 0 (1 = T+1), got "
+                             f"{self.settlement_days}")
+        if not (math.isfinite(self.min_commission) and self.min_commission >= 0):
+            raise ValueError(f"min_commission is in CNY and >= 0, got {self.min_commission}")
+        if not (math.isfinite(self.tick) and self.tick > 0):
+            raise ValueError(f"tick is in CNY and > 0, got {self.tick}")
+        # Rates are fractions. The upper bounds are far above any rate in force since 1990, so a
+        # value beyond them is almost surely a percentage typed as a number (0.1 for 0.1%).
+        for name, upper, low_ok in (("price_limit", 0.5, False), ("st_price_limit", 0.5, False),
+                                    ("commission_rate", 0.01, True),
+                                    ("stamp_duty_rate", 0.01, True),
+                                    ("transfer_fee_rate", 0.001, True)):
+            _check_fraction(name, getattr(self, name), upper, low_ok)
 
     # --- rates by date -------------------------------------------------------------------------
     def stamp_duty(self, date) -> float:
@@ -107,20 +134,24 @@ class AShareRules:
             return self.transfer_fee_rate
         return _rate_on(TRANSFER_FEE_SCHEDULE, date, "transfer fee")
 
-    def limit_pct(self, code: str, date) -> float:
-        """The daily price band of ``code`` on ``date`` as a fraction of the previous close."""
-        if code in self.st_codes:
-            return self.st_price_limit
-        digits = code.split(".")[0]
+    def limit_pct(self, code: str, date, st: bool = False) -> float:
+        """The daily price band of ``code`` on ``date`` as a fraction of the previous close.
+
+        ``code`` in any spelling (``sz300750`` too); ``st=True`` (or ``code`` in ``st_codes``) for a
+        stock under special treatment that day. ChiNext/STAR ST stocks keep ±20%.
+        """
+        digits = board_digits(code)
         if digits.startswith("688") or (
-            digits.startswith("300") and pd.Timestamp(date) >= pd.Timestamp(CHINEXT_20PCT_FROM)
+            digits[:3] in ("300", "301") and pd.Timestamp(date) >= pd.Timestamp(CHINEXT_20PCT_FROM)
         ):
             return 0.20
+        if st or code in self.st_codes or normalise_code(code) in self.st_codes:
+            return self.st_price_limit
         return self.price_limit
 
-    def limits(self, code: str, date, preclose: float) -> tuple[float, float]:
+    def limits(self, code: str, date, preclose: float, st: bool = False) -> tuple[float, float]:
         """(limit-down, limit-up) prices: the previous close ± the band, rounded to the tick."""
-        pct = self.limit_pct(code, date)
+        pct = self.limit_pct(code, date, st)
         return round_fen(preclose * (1 - pct)), round_fen(preclose * (1 + pct))
 
     # --- costs ---------------------------------------------------------------------------------

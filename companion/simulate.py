@@ -140,6 +140,21 @@ class SyntheticMarket:
         return float(np.maximum(values, 1 - values).mean())
 
 
+def _check_dynamics(volatility, garch, correlation) -> None:
+    """Parameters that would give NaN prices or exploding variance are refused up front."""
+    low, high = volatility
+    if not 0 < low <= high < 0.5:
+        raise ValueError(f"volatility is a (low, high) range of daily return volatilities, "
+                         f"0 < low <= high < 0.5 as fractions (0.015 = 1.5% a day); got {volatility}")
+    alpha, beta = garch
+    if alpha < 0 or beta < 0 or alpha + beta >= 1:
+        raise ValueError(f"garch=(alpha, beta)={garch} is not a stationary GARCH(1, 1): it needs "
+                         "alpha >= 0, beta >= 0 and alpha + beta < 1 (e.g. (0.08, 0.9)); otherwise "
+                         "the variance has no long-run level and grows without bound")
+    if not 0 <= correlation < 1:
+        raise ValueError(f"correlation must lie in [0, 1), got {correlation}")
+
+
 def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2017-12-29", *,
                     coefficients: dict[str, float] | None = None, lead_strength: float = 0.35,
                     lag: int = 3, event_date="2017-04-05", n_event: int = 3,
@@ -154,6 +169,7 @@ def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2
     """
     if n_stocks < 1:
         raise ValueError(f"n_stocks must be >= 1, got {n_stocks}")
+    _check_dynamics(volatility, garch, correlation)
     rng = np.random.default_rng(seed)
     coef = dict(DEFAULT_COEFFICIENTS if coefficients is None else coefficients)
     unknown = set(coef) - set(FEATURES)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import os
 import time
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -22,7 +23,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from companion.device import get_device, set_seed
+from companion.device import get_device
 
 
 def _progress_on(progress: bool | None) -> bool:
@@ -39,11 +40,26 @@ def _as_tensor(a, name: str) -> torch.Tensor:
     if t.numel() == 0 or t.shape[0] == 0:
         raise ValueError(f"{name} is empty (shape {tuple(t.shape)}): there is nothing to train on. "
                          "Check the date range and the lookback of the windows.")
-    n_nan = int(torch.isnan(t).sum())
+    n_nan, n_inf = int(torch.isnan(t).sum()), int(torch.isinf(t).sum())
+    if n_inf:
+        raise ValueError(f"{name} holds {n_inf} infinite value(s) out of {t.numel()} (a division by "
+                         "zero upstream?); drop or fix them before training.")
     if n_nan:
         raise ValueError(f"{name} holds {n_nan} NaN value(s) out of {t.numel()}; drop or fill them "
                          "before training (make_windows drops samples with missing values).")
     return t
+
+
+def _check_binary(y: torch.Tensor | None, name: str) -> None:
+    """The default loss (BCE) learns P(up): its targets must be 0 or 1."""
+    if y is None:
+        return
+    bad = ~((y == 0) | (y == 1))
+    if bad.any():
+        values = torch.unique(y[bad])[:5].tolist()
+        raise ValueError(f"{name} must hold only 0 (down) and 1 (up) for the default loss; it has "
+                         f"{int(bad.sum())} other value(s), e.g. {values}. Pass windows.y, not "
+                         "returns (windows.ret), or give a loss_fn that fits these targets.")
 
 
 def _unpack(data, name: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -121,12 +137,15 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
     ----------
     model : maps ``X[batch]`` to an output for ``loss_fn``; by default logits shaped like ``y``.
         Build it after ``companion.set_seed(...)`` so that its initial weights repeat too.
+        ``fit`` itself never changes the global random state: it trains inside
+        ``torch.random.fork_rng`` and seeds only that private copy.
     train, val : Windows or ``(X, y)`` tuples, e.g. X ``[samples, stock, time, feature]``,
         y ``[samples, stock]``. ``val=None`` trains all ``epochs`` without early stopping.
     loss_fn : ``loss_fn(output, y) -> scalar``; default binary cross-entropy on logits.
     epochs, batch_size, lr, weight_decay : the usual optimisation settings.
     patience : stop after this many epochs without a lower validation loss.
-    seed : seeds the shuffling order and any dropout, so that a run repeats on one machine.
+    seed : seeds the shuffling order and any dropout, so that a run repeats on one machine
+        (same seed and same initial weights -> same history and weights).
     device : default ``companion.get_device()``; the model stays there afterwards.
     progress : tqdm progress bar; None shows it unless the environment sets COMPANION_PROGRESS=0.
     grad_clip : clip the gradient norm to this value (recurrent nets can have rare huge
@@ -136,66 +155,103 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
     -------
     pd.DataFrame, one row per epoch: epoch, train_loss, val_loss, val_accuracy, seconds.
     ``history.attrs["best_epoch"]`` is the epoch whose weights the model holds now.
+    Interrupting (Ctrl-C, the notebook's stop button) does not raise: training stops, the best
+    finished epoch's weights are restored, the model is left in eval mode, a warning is shown
+    and the history of the finished epochs is *returned* with ``attrs["interrupted"] = True``.
     """
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}.")
-    seed = int(seed)  # a NumPy integer would trip random.seed inside set_seed
-    set_seed(seed)
+    seed = int(seed)
     device = torch.device(device) if device is not None else get_device()
-    loss_fn = loss_fn or _default_loss
     X, y = _unpack(train, "train")
     Xv, yv = _unpack(val, "val") if val is not None else (None, None)
+    if loss_fn is None:  # BCE needs 0/1 targets; a custom loss may train on anything (returns)
+        for name, t in (("train y", y), ("val y", yv)):
+            _check_binary(t, name)
+    loss_fn = loss_fn or _default_loss
     # The data sets of the course are small (megabytes): move them to the device once.
     X, y = X.to(device), y.to(device)
     if Xv is not None:
         Xv, yv = Xv.to(device), yv.to(device)
     model.to(device)
+    # Seed torch only inside this call: the learner's own generators (Python, NumPy, torch)
+    # carry on afterwards as if fit had not run, so a bootstrap loop around fit draws new samples
+    # and a model built after fit gets new initial weights.
+    cuda = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.manual_seed(seed)
+        return _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay,
+                      patience, seed, device, progress, grad_clip)
+
+
+def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, patience, seed,
+           device, progress, grad_clip) -> pd.DataFrame:
+    """The loop of `fit`, run inside its private random state."""
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     # A generator of its own makes the batch order depend only on `seed`, not on what else ran.
     order_rng = torch.Generator().manual_seed(seed)
 
-    rows, best_loss, best_state, best_epoch, waited = [], float("inf"), None, 0, 0
+    rows, best = [], {"loss": float("inf"), "state": None, "epoch": 0}
     bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not _progress_on(progress), leave=False)
-    for epoch in bar:
-        started = time.perf_counter()
-        model.train()
-        order = torch.randperm(X.shape[0], generator=order_rng).to(device)
-        total = 0.0
-        for start in range(0, X.shape[0], batch_size):
-            idx = order[start:start + batch_size]
-            loss = loss_fn(model(X[idx]), y[idx])
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"The training loss became {float(loss)} at epoch {epoch}; "
-                                         "lower lr or check the inputs' scale (standardise them).")
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            if grad_clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
-            optimiser.step()
-            total += loss.item() * idx.shape[0]
-        train_loss = total / X.shape[0]
-        val_loss, val_acc = (_evaluate(model, Xv, yv, loss_fn, 1024, device)
-                             if Xv is not None else (float("nan"), float("nan")))
-        rows.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
-                     "val_accuracy": val_acc, "seconds": time.perf_counter() - started})
-        bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
-        if Xv is None:
-            best_epoch = epoch
-            continue
-        if val_loss < best_loss:
-            best_loss, best_epoch, waited = val_loss, epoch, 0
-            best_state = copy.deepcopy(model.state_dict())
-        else:
-            waited += 1
-            if waited >= patience:
-                break
-    bar.close()
-    if best_state is not None:
-        model.load_state_dict(best_state)
+    interrupted = False
+    try:
+        waited = 0
+        for epoch in bar:
+            started = time.perf_counter()
+            train_loss = _one_epoch(model, X, y, loss_fn, optimiser, batch_size, order_rng,
+                                    grad_clip, epoch, device)
+            val_loss, val_acc = (_evaluate(model, Xv, yv, loss_fn, 1024, device)
+                                 if Xv is not None else (float("nan"), float("nan")))
+            rows.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
+                         "val_accuracy": val_acc, "seconds": time.perf_counter() - started})
+            bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
+            if Xv is None:
+                best["epoch"] = epoch
+                best["state"] = copy.deepcopy(model.state_dict())
+            elif val_loss < best["loss"]:
+                best.update(loss=val_loss, epoch=epoch, state=copy.deepcopy(model.state_dict()))
+                waited = 0
+            else:
+                waited += 1
+                if waited >= patience:
+                    break
+    except KeyboardInterrupt:
+        # Ctrl-C (the notebook's stop button) ends training, not the work: the best finished
+        # epoch's weights go back into the model and the history is returned, flagged.
+        interrupted = True
+        warnings.warn(f"training interrupted after {len(rows)} finished epoch(s); the model "
+                      f"holds the weights of epoch {best['epoch']} (the best finished one) and "
+                      "history.attrs['interrupted'] is True", stacklevel=3)
+    finally:
+        bar.close()
+    if best["state"] is not None:
+        model.load_state_dict(best["state"])
     model.eval()
     history = pd.DataFrame(rows, columns=["epoch", "train_loss", "val_loss", "val_accuracy", "seconds"])
-    history.attrs["best_epoch"] = best_epoch
+    history.attrs["best_epoch"] = best["epoch"]
+    history.attrs["interrupted"] = interrupted
     return history
+
+
+def _one_epoch(model, X, y, loss_fn, optimiser, batch_size, order_rng, grad_clip, epoch,
+               device) -> float:
+    """One pass over the training data in a shuffled order; returns the mean training loss."""
+    model.train()
+    order = torch.randperm(X.shape[0], generator=order_rng).to(device)
+    total = 0.0
+    for start in range(0, X.shape[0], batch_size):
+        idx = order[start:start + batch_size]
+        loss = loss_fn(model(X[idx]), y[idx])
+        if not torch.isfinite(loss):
+            raise FloatingPointError(f"The training loss became {float(loss)} at epoch {epoch}; "
+                                     "lower lr or check the inputs' scale (standardise them).")
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        if grad_clip is not None:
+            nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+        optimiser.step()
+        total += loss.item() * idx.shape[0]
+    return total / X.shape[0]
 
 
 def predict_proba(model: nn.Module, X, *, batch_size: int = 1024,

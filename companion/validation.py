@@ -32,9 +32,12 @@ def walk_forward_splits(n: int, *, train_size: int, test_size: int, step: int | 
     ``embargo`` samples are dropped between the end of training and the test block (use
     lookback + horizon - 1 for windowed samples, so no training target peeks into the test inputs).
     """
-    if min(train_size, test_size) < 1 or embargo < 0:
+    if min(train_size, test_size) < 1 or embargo < 0 or n < 1:
         raise ValueError("train_size and test_size must be >= 1 and embargo >= 0")
-    step = step or test_size
+    step = test_size if step is None else step
+    if int(step) != step or step < 1:
+        raise ValueError(f"step must be a positive whole number of samples (how far each split "
+                         f"moves forward), got step={step}; None moves by test_size={test_size}.")
     splits, start = [], train_size + embargo
     while start + test_size <= n:
         train_end = start - embargo
@@ -71,8 +74,19 @@ def purged_kfold_splits(n: int, n_splits: int = 5, *, lookback: int = 1, horizon
 
 # --- accuracy and Sharpe ratio -----------------------------------------------------------------
 def sharpe_ratio(returns, periods_per_year: int = 244) -> float:
-    """Annualised Sharpe ratio of per-period returns (zero risk-free rate)."""
-    r = np.asarray(returns, dtype=float)
+    """Annualised Sharpe ratio of per-period returns (zero risk-free rate).
+
+    NaN values are dropped first: ``equity.pct_change()`` starts with one, and a single NaN would
+    otherwise make the mean NaN. Infinite returns (a price of 0 somewhere) are refused.
+    A series with no variation has a Sharpe ratio of 0 here.
+    """
+    r = np.asarray(returns, dtype=float).ravel()
+    if np.isinf(r).any():
+        raise ValueError(f"returns hold {int(np.isinf(r).sum())} infinite value(s): a price or "
+                         "equity of 0 somewhere; fix the series before computing a Sharpe ratio.")
+    r = r[~np.isnan(r)]
+    if len(r) < 2:
+        raise ValueError(f"a Sharpe ratio needs at least 2 returns that are not NaN, got {len(r)}.")
     sd = r.std(ddof=1)
     return float(r.mean() / sd * np.sqrt(periods_per_year)) if sd > 0 else 0.0
 

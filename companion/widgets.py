@@ -40,6 +40,28 @@ def report_frame(result: BacktestResult) -> pd.DataFrame:
     return out
 
 
+def _in_range(name: str, value, low, high, hint: str = "") -> None:
+    # ipywidgets would clamp an out-of-range value silently: the dashboard would then show
+    # another setting than the one asked for.
+    if not low - 1e-12 <= value <= high + 1e-12:
+        raise ValueError(f"{name}={value} is outside the slider's range {low} .. {high}{hint}")
+
+
+def _check_start(threshold, max_uncertainty, holding_days, commission, gate_max, gated) -> None:
+    """Refuse starting values that the sliders cannot show."""
+    _in_range("threshold", threshold, 0.5, 0.8)
+    _in_range("holding_days", holding_days, 1, 10)
+    if int(holding_days) != holding_days:
+        raise ValueError(f"holding_days must be a whole number of days, got {holding_days}")
+    if not 0 <= commission <= 0.003:
+        raise ValueError(f"commission={commission} is outside the slider's range 0 .. 0.003: it is "
+                         "a fraction of the trade value (0.0003 = 0.03%); if you meant "
+                         f"{commission}%, pass {commission / 100:g}")
+    if gated:
+        _in_range("max_uncertainty", max_uncertainty, 0.0, gate_max,
+                  "; raise gate_max to widen the slider")
+
+
 class TradingDashboard:
     """Sliders for threshold, uncertainty gate, holding days and commission; equity + report.
 
@@ -50,6 +72,8 @@ class TradingDashboard:
     def __init__(self, prices, probabilities, uncertainty=None, *, threshold=0.55,
                  max_uncertainty=0.05, holding_days=1, commission=0.0003, initial_cash=100_000.0,
                  gate_max=0.2):
+        _check_start(threshold, max_uncertainty, holding_days, commission, gate_max,
+                     uncertainty is not None)
         self.prices, self.probabilities, self.uncertainty = prices, probabilities, uncertainty
         self.initial_cash = initial_cash
         style = {"description_width": "130px"}

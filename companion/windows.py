@@ -14,7 +14,8 @@ Three leaks are closed here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ class Windows:
     features: list[str]
     lookback: int
     horizon: int
+    #: per stock, prediction days lost because *it* had no row (see `make_windows`); empty when
+    #: nothing was lost to a missing stock. Subsets made by indexing do not carry it.
+    dropped: pd.DataFrame = field(default_factory=lambda: _lost_table([], np.zeros((0, 0), bool)))
 
     def __len__(self) -> int:
         return len(self.X)
@@ -51,12 +55,56 @@ class Windows:
 
     def __repr__(self) -> str:
         span = f"{self.dates[0].date()} .. {self.dates[-1].date()}" if len(self) else "empty"
+        lost = self.dropped[self.dropped["samples_lost"] > 0]
+        note = "" if lost.empty else (
+            "; days dropped because a stock had no row: "
+            + ", ".join(f"{c} {n}" for c, n in lost["samples_lost"].iloc[:3].items())
+            + (", ..." if len(lost) > 3 else "") + " (see .dropped)")
         return (f"Windows({len(self)} samples, {len(self.codes)} stocks, lookback {self.lookback}, "
-                f"{len(self.features)} features, horizon {self.horizon}; {span})")
+                f"{len(self.features)} features, horizon {self.horizon}; {span}{note})")
+
+
+def _lost_table(codes: list[str], missing: np.ndarray) -> pd.DataFrame:
+    """Per stock: samples it was missing from while some other stock was complete
+    (samples_lost), and of those, the ones where it was the only stock missing (only_missing).
+
+    missing: bool [samples, stock], True where the stock lacks an input or target value.
+    """
+    partial = missing & ~missing.all(axis=1, keepdims=True)
+    alone = missing & (missing.sum(axis=1, keepdims=True) == 1)
+    table = pd.DataFrame({"samples_lost": partial.sum(axis=0).astype(int),
+                          "only_missing": alone.sum(axis=0).astype(int)},
+                         index=pd.Index(codes, name="code"))
+    return table[table["samples_lost"] > 0].sort_values("samples_lost", ascending=False)
+
+
+def _report_missing(table: pd.DataFrame, n_days: int, n_kept: int, n_codes: int, how: str,
+                    rows_per_code: pd.Series) -> None:
+    """Say what the missing rows cost: nothing, a warning, an error, as ``how`` asks."""
+    fix = ("restrict codes= to stocks with a full history (e.g. those with a row on every "
+           "calendar day), or fill suspended days yourself and add a flag feature for them; "
+           "make_windows never fills anything in")
+    if n_kept == 0:
+        worst = rows_per_code.sort_values(ascending=False).iloc[:5]
+        raise ValueError(
+            f"no prediction day has complete data for all {n_codes} stocks: a sample needs every "
+            f"stock's row on each of its days, and suspensions differ from stock to stock. The "
+            f"stocks missing most days: {', '.join(f'{c} ({n} missing)' for c, n in worst.items())}"
+            f". Fix: {fix}, e.g. n = prices.groupby('code').size(); "
+            "codes = sorted(n[n == n.max()].index).")
+    if table.empty or how == "drop":
+        return
+    message = (f"make_windows dropped {n_days - n_kept} of {n_days} prediction days; stocks "
+               "without a row cost " + ", ".join(f"{c}: {n} days" for c, n in
+                                                 table["samples_lost"].iloc[:5].items())
+               + f". To keep them: {fix}.")
+    if how == "raise":
+        raise ValueError(message)
+    warnings.warn(message, stacklevel=3)
 
 
 def make_windows(features: pd.DataFrame, prices: pd.DataFrame, lookback: int = 20, horizon: int = 1,
-                 codes: list[str] | None = None) -> Windows:
+                 codes: list[str] | None = None, missing: str = "drop") -> Windows:
     """Cut ``features`` into samples of ``lookback`` days and label them with ``horizon``-day moves.
 
     Parameters
@@ -70,7 +118,13 @@ def make_windows(features: pd.DataFrame, prices: pd.DataFrame, lookback: int = 2
     The trading calendar is every date in ``prices``. A sample is dropped when any stock lacks a
     feature value on any of its input days (history too short, suspension) or its target
     (suspended at t or t + horizon). Nothing is filled in.
+
+    missing : what to say about samples dropped because one stock lacked a row: "drop" records
+        it in ``windows.dropped`` (per stock) and in the repr; "warn" also warns; "raise" refuses.
+        When no sample is left at all, a ValueError names the stocks missing most days and the fix.
     """
+    if missing not in ("drop", "warn", "raise"):
+        raise ValueError(f"missing must be 'drop', 'warn' or 'raise', got {missing!r}")
     if lookback < 1 or horizon < 1:
         raise ValueError(f"lookback and horizon must be >= 1, got lookback={lookback}, horizon={horizon}")
     if not isinstance(features.index, pd.MultiIndex) or list(features.index.names) != ["date", "code"]:
@@ -97,13 +151,17 @@ def make_windows(features: pd.DataFrame, prices: pd.DataFrame, lookback: int = 2
     t = np.arange(n_t) + lookback - 1
     now, later = close[t], close[t + horizon]
     ret = np.log(later / now)
-    keep = np.isfinite(X).all(axis=(1, 2, 3)) & np.isfinite(ret).all(axis=1)
+    gaps = ~np.isfinite(X).all(axis=(2, 3)) | ~np.isfinite(ret)  # [sample, stock]
+    keep = ~gaps.any(axis=1)
+    lost = _lost_table(codes, gaps)
+    rows = prices[prices["code"].isin(codes)].groupby("code").size().reindex(codes, fill_value=0)
+    _report_missing(lost, n_t, int(keep.sum()), len(codes), missing, len(calendar) - rows)
     return Windows(
         X=np.ascontiguousarray(X[keep], dtype=np.float32),
         y=(later[keep] > now[keep]).astype(np.float32),
         ret=ret[keep].astype(np.float32),
         dates=calendar[t[keep]],
-        codes=codes, features=names, lookback=lookback, horizon=horizon,
+        codes=codes, features=names, lookback=lookback, horizon=horizon, dropped=lost,
     )
 
 
@@ -154,6 +212,12 @@ class Standardizer:
 
     def fit(self, X) -> Standardizer:
         X = self._array(X).astype(np.float64)
+        bad = ~np.isfinite(X)
+        if bad.any():  # one NaN would turn the whole (stock, feature) column into NaN
+            s, k, t, f = (int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"X holds {int(bad.sum())} NaN or infinite value(s), the first at "
+                             f"sample {s}, stock {k}, time {t}, feature {f}; drop those samples "
+                             "(make_windows never makes any) or fill them before fitting.")
         self.mean = X.mean(axis=(0, 2), keepdims=True)
         std = X.std(axis=(0, 2), keepdims=True)
         self.std = np.where(std > 1e-12, std, 1.0)

@@ -31,3 +31,17 @@ def test_oracle_chart():
     axes = oracle_chart(sim, "SIM01", "2017-01-01", "2017-06-30")
     assert axes[1].get_ylim() == (0, 1)
     plt.close("all")
+
+
+def test_price_chart_legend_covers_neither_event_label_nor_data_area():
+    p = market.load_prices(market.STORY_CODES, "2017-01-01", "2017-12-31")
+    fig, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
+    price_chart(p, event_date="2017-04-05", ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    (label,) = [t for t in ax.texts if t.get_text().startswith("event")]
+    assert not legend.overlaps(label.get_window_extent(renderer)), "the legend covers the event label"
+    assert not legend.overlaps(ax.get_window_extent(renderer)), "the legend lies on the data"
+    plt.close("all")
+

@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -41,8 +42,13 @@ def free_port() -> int:
 def jupyterlab() -> Iterator[str]:
     """A JupyterLab server on the repository, as `make lab` runs it; yields its base URL with token."""
     port, token = free_port(), secrets.token_hex(16)
+    # A settings folder of its own: the developer's personal JupyterLab settings stay out of the
+    # test, which sees the settings every learner gets (tools/setup_course.py writes them).
+    scratch = Path(tempfile.mkdtemp(prefix="lab-settings-"))
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+           f"--LabApp.user_settings_dir={scratch / 'settings'}",
+           f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--LabApp.extension_manager=readonly"]
     if os.geteuid() == 0:  # containers and CI run as root (`make lab` does the same)
@@ -62,6 +68,7 @@ def jupyterlab() -> Iterator[str]:
     finally:
         lab.terminate()
         lab.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @dataclass
@@ -124,6 +131,9 @@ def run_all(page, run: LabRun, base: str, token: str, notebook: str, timeout: fl
     page.wait_for_selector(".jp-Notebook", timeout=60000)
     page.wait_for_function("() => /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
                            timeout=60000)
+    news = page.get_by_role("button", name="No", exact=True)  # the "official Jupyter news?" toast
+    if news.count():
+        news.first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     t0 = time.perf_counter()

@@ -9,6 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+# Six colours that stay apart from each other (matplotlib's own sixth, brown, is close to its red).
+_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "black"]
+
 
 def _label(code: str) -> str:
     from companion.market import UNIVERSE
@@ -24,20 +27,22 @@ def price_chart(prices: pd.DataFrame, codes: list[str] | None = None, event_date
     A dashed vertical line marks ``event_date``. Suspended days have no row, so a line simply
     jumps over them (nothing is drawn that did not trade). Returns the matplotlib Axes.
     """
-    ax = ax or plt.subplots(figsize=(9, 4))[1]
+    ax = ax or plt.subplots(figsize=(8, 4.2), layout="constrained")[1]
     codes = codes or list(dict.fromkeys(prices["code"]))
-    for code in codes:
+    for code, color in zip(codes, _COLORS * (len(codes) // len(_COLORS) + 1), strict=False):
         one = prices[prices["code"] == code].set_index("date")["adj_close"]
-        ax.plot(one.index, one / one.iloc[0] if normalise else one, lw=1.2, label=_label(code))
+        ax.plot(one.index, one / one.iloc[0] if normalise else one, lw=1.2, label=_label(code),
+                color=color)
     if event_date is not None:
         ax.axvline(pd.Timestamp(event_date), color="k", ls="--", lw=1)
-        ax.annotate(f"event {pd.Timestamp(event_date).date()}", (pd.Timestamp(event_date), 0),
-                    xycoords=("data", "axes fraction"), xytext=(4, 6), textcoords="offset points",
+        ax.annotate(f"event {pd.Timestamp(event_date).date()}", (pd.Timestamp(event_date), 1),
+                    xycoords=("data", "axes fraction"), xytext=(4, -12), textcoords="offset points",
                     fontsize=9)
     ax.set_xlabel("date")
     ax.set_ylabel("adjusted close / first close" if normalise else "adjusted close (CNY)")
     ax.set_title(title or "Adjusted closes")
-    ax.legend(fontsize=8, loc="upper left")
+    # Below the axes: inside, six names would cover the lines and the event label.
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
     return ax
 
 
@@ -46,7 +51,7 @@ def limit_run_chart(moves: pd.DataFrame, ax=None, title: str | None = None):
 
     ``moves`` is the frame of `companion.market.limit_moves` for a short period.
     """
-    ax = ax or plt.subplots(figsize=(9, 3.6))[1]
+    ax = ax or plt.subplots(figsize=(8, 3.8), layout="constrained")[1]
     dates = sorted(moves["date"].unique())
     codes = list(dict.fromkeys(moves["code"]))
     width = 0.8 / len(codes)
@@ -65,14 +70,15 @@ def limit_run_chart(moves: pd.DataFrame, ax=None, title: str | None = None):
     ax.set_ylabel("close vs previous close (%)")
     ax.set_xlabel("trading day (missing bar = suspended)")
     ax.set_title(title or "Daily moves; hatched = limit-up, * = one-price day, red line = +10 % limit")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False)
     return ax
 
 
 def oracle_chart(market, code: str, start=None, end=None, axes=None):
     """A synthetic stock's close (top) and the oracle's p_up (bottom), with the 0.5 line."""
     if axes is None:
-        _, axes = plt.subplots(2, 1, figsize=(9, 4.5), sharex=True, height_ratios=[2, 1])
+        _, axes = plt.subplots(2, 1, figsize=(8, 4.5), sharex=True, height_ratios=[2, 1],
+                               layout="constrained")
     p = market.p_up[code].loc[start:end]
     close = market.prices[market.prices["code"] == code].set_index("date")["close"].loc[start:end]
     axes[0].plot(close.index, close, lw=1.2)

@@ -58,3 +58,63 @@ def test_a_broken_image_is_caught(site, tmp_path):
     finally:
         probe.unlink()
     assert report.broken_images and report.failed
+
+
+# -- the student download ----------------------------------------------------------------------------
+
+KIT_NAME = "lstm-cafe-student.zip"
+
+
+def solution_cells_in_zip(data: bytes) -> dict[str, list[str]]:
+    """{notebook name: [start of each cell tagged `solution`]} for the notebooks in a zip."""
+    import io
+    import json
+    import zipfile
+
+    found = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as kit:
+        for name in kit.namelist():
+            if name.endswith(".ipynb"):
+                cells = json.loads(kit.read(name))["cells"]
+                found[name.rsplit("/", 1)[-1]] = ["".join(c["source"])[:60] for c in cells
+                                                  if "solution" in c.get("metadata", {}).get("tags", [])]
+    return found
+
+
+def fetch_download(b, base: str, page_path: str) -> bytes:
+    """Open `page_path` in the browser, follow its link to the student download, return the zip."""
+    context = b.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base + page_path, wait_until="load")
+        link = page.locator(f'a[href$="{KIT_NAME}"]')
+        assert link.count() >= 1, f"{page_path} has no link to {KIT_NAME}"
+        url = page.evaluate("(a) => a.href", link.first.element_handle())
+        response = context.request.get(url)
+        assert response.ok, f"{page_path} links {url}, which answered {response.status}"
+        return response.body()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["book/setup.html", "book/instructors/index.html"])
+def test_student_download_holds_every_chapter_without_solutions(site, path):
+    b, base = site
+    notebooks = solution_cells_in_zip(fetch_download(b, base, path))
+    chapters = [n.rsplit("/", 1)[-1] for n in toc_notebooks() if n.startswith("notebooks/")]
+    missing = [c for c in chapters if c not in notebooks]
+    assert not missing, f"the download from {path} lacks the chapters {missing}"
+    with_solutions = {name: cells for name, cells in notebooks.items() if cells}
+    assert not with_solutions, f"the download from {path} holds solution cells: {with_solutions}"
+
+
+def test_the_solution_check_finds_a_solution_cell():
+    """The check above can fail: a zip holding a chapter with its solutions is reported."""
+    import io
+    import zipfile
+
+    chapter = next(n for n in toc_notebooks() if n.startswith("notebooks/"))  # the full chapter
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as kit:
+        kit.write(ROOT / chapter, "kit/notebooks/x.ipynb")
+    assert solution_cells_in_zip(buffer.getvalue())["x.ipynb"]

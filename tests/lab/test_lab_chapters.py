@@ -36,8 +36,9 @@ TRAINING = {"notebooks/02_baseline.ipynb"}
 class _EvalValues(HTMLParser):
     """The values of the {eval} roles in a book page's prose, outside solutions.
 
-    myst-nb renders each as <span class="output text_plain">VALUE</span>; a value followed by " s"
-    is a run time, which differs between two runs and is left out of the comparison.
+    myst-nb renders each as <span class="output text_plain">VALUE</span> (a glued value, which
+    JupyterLab cannot show, as <span class="pasted-text">); a value followed by " s" is a run time,
+    which differs between two runs and is left out of the comparison.
     """
 
     def __init__(self):
@@ -52,7 +53,8 @@ class _EvalValues(HTMLParser):
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
         solution = "solution" in classes or self._in_solution()
-        self._stack.append((tag, solution, tag == "span" and {"output", "text_plain"} <= set(classes)))
+        computed = {"output", "text_plain"} <= set(classes) or "pasted-text" in classes
+        self._stack.append((tag, solution, tag == "span" and computed))
         if self._pending is not None and tag != "span":
             self._flush("")
 

@@ -1,0 +1,111 @@
+"""The student download: every chapter without its solutions, with what the chapters need to run.
+
+    python -m tools.student_kit [_build/kit/lstm-cafe-student.zip]
+
+`make book` builds it before the book, and the set-up and instructor pages link to it. The zip holds
+one folder, lstm-cafe-student/, laid out like the repository so that the chapters find what they read:
+
+    notebooks/        the student copies of the chapters listed in _toc.yml (tools.make_student)
+    companion/        the package and its shipped data (companion/data/)
+    benchmarks/       the measured tables the chapters show (results/) and the scripts that made them,
+                      which the tables' freshness check reads
+    tools/setup_course.py, requirements.txt, pyproject.toml   the set-up (`py -3.11 tools\\setup_course.py lab`)
+    README.md, LICENSE, LICENSE-TEXT.md, CITATION.cff
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from tools.make_student import student_copy
+
+ROOT = Path(__file__).resolve().parent.parent
+KIT = ROOT / "_build" / "kit" / "lstm-cafe-student.zip"
+TOP = "lstm-cafe-student"
+FILES = ["requirements.txt", "pyproject.toml", "tools/setup_course.py", "LICENSE", "LICENSE-TEXT.md",
+         "CITATION.cff"]
+FOLDERS = {"companion": ("*.py", "*.csv", "*.md"), "benchmarks": ("*.py", "*.csv", "*.json")}
+
+README = """# An LSTM in an Internet Café: student notebooks
+
+The chapters of the course without their worked solutions: try each exercise yourself, then compare
+with the solutions in the rendered book.
+
+## Set up (Python 3.11; no `make` needed)
+
+    py -3.11 tools\\setup_course.py lab        # Windows (PowerShell)
+    python3.11 tools/setup_course.py lab      # macOS and Linux
+
+The first run creates `.venv`, installs the pinned requirements (the CPU build of PyTorch unless you
+add `--torch cuda`) and the package `companion`, then opens JupyterLab on `notebooks/`. Later runs
+only open JupyterLab. Run the notebooks from this folder: they read `benchmarks/results/`.
+
+## Contents
+
+{chapters}
+
+## Licences
+
+Code (`companion/`, `benchmarks/`, `tools/`, the code cells): MIT, see LICENSE. Text (the Markdown
+cells): CC BY-NC 4.0, see LICENSE-TEXT.md. The prices in `companion/data/` come from public sources
+that state no licence; see `companion/data/PROVENANCE.md`. How to cite: CITATION.cff.
+"""
+
+
+def toc_files(node) -> list[str]:
+    """Every `file:` and `root:` entry of a parsed _toc.yml, in order.
+
+    (tests/nbval_guard.py reads the table of contents the same way, but it needs pytest, which a
+    learner's .venv does not have: `setup_course.py book` runs this module there.)
+    """
+    if isinstance(node, dict):
+        return [f for key, value in node.items()
+                for f in ([value] if key in ("file", "root") and isinstance(value, str) else toc_files(value))]
+    if isinstance(node, list):
+        return [f for item in node for f in toc_files(item)]
+    return []
+
+
+def chapters() -> list[Path]:
+    """The chapters of the book (notebooks/ entries of _toc.yml), in the book's order."""
+    entries = toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+    found = [ROOT / (f + ".ipynb") for f in entries if f.startswith("notebooks/") and (ROOT / (f + ".ipynb")).exists()]
+    if not found:
+        raise SystemExit("_toc.yml lists no notebooks/ chapter: nothing to put in the student download.")
+    return found
+
+
+def shipped_files() -> list[Path]:
+    """The package, its data and the measured tables, relative to the repository root."""
+    files = [Path(f) for f in FILES]
+    for folder, patterns in FOLDERS.items():
+        for pattern in patterns:
+            files += [p.relative_to(ROOT) for p in (ROOT / folder).rglob(pattern) if "__pycache__" not in p.parts]
+    return sorted(set(files))
+
+
+def build(target: Path = KIT) -> Path:
+    """Write the zip to `target` (replaced atomically: a failed build leaves no half-written zip)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    names = chapters()
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as kit:
+        for chapter in names:
+            kit.writestr(f"{TOP}/notebooks/{chapter.name}", nbformat.writes(student_copy(chapter, f"notebooks/{chapter.name}")))
+        for rel in shipped_files():
+            kit.write(ROOT / rel, f"{TOP}/{rel.as_posix()}")
+        listing = "\n".join(f"- `notebooks/{c.name}`" for c in names)
+        kit.writestr(f"{TOP}/README.md", README.format(chapters=listing))
+    partial.replace(target)
+    print(f"Wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
+          f"{len(names)} student notebooks, {target.stat().st_size / 1e6:.1f} MB.")
+    return target
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else KIT)
