@@ -115,7 +115,8 @@ def lag_ablation_plot(lags: pd.DataFrame, planted: int, *, axes=None):
         ax.bar(s.index, s["mean"], yerr=s["std"], color=colours, capsize=3)
         ax.axhline(0, color="0.5", lw=0.8)
         ax.set_title(f"{y} years")
-        ax.set_xlabel("lag shuffled (days)")
+        ax.set_xticks(s.index)
+        ax.set_xlabel("lag (days)")
     np.atleast_1d(axes)[0].set_ylabel("rise of log loss (nats)")
     return axes
 
