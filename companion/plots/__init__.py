@@ -5,4 +5,11 @@ Add one import line per plot module below; do not rewrite this file.
 from companion.plots.augment import ablation_plot, augmentation_panel  # noqa: F401
 from companion.plots.calibration import reliability_diagram, risk_coverage_curve  # noqa: F401
 from companion.plots.market import limit_run_chart, oracle_chart, price_chart  # noqa: F401
-from companion.plots.trading import best_of_n_plot, equity_curve  # noqa: F401
+from companion.plots.trading import (  # noqa: F401
+    best_of_n_plot,
+    equity_curve,
+    round_trip_cost_plot,
+    seed_returns_plot,
+    trades_chart,
+)
+from companion.plots.validation import accuracy_intervals, fold_accuracy_plot  # noqa: F401
