@@ -42,7 +42,7 @@ def report_frame(result: BacktestResult) -> pd.DataFrame:
     return out
 
 
-def equity_png(result: BacktestResult, *, figsize=(7, 3.6), dpi: int = 100) -> bytes:
+def equity_png(result: BacktestResult, *, figsize=(8, 3.6), dpi: int = 100) -> bytes:
     """The dashboard's equity chart as PNG bytes.
 
     Drawn on a `matplotlib.figure.Figure` that pyplot never sees, so the inline backend does not
@@ -50,9 +50,8 @@ def equity_png(result: BacktestResult, *, figsize=(7, 3.6), dpi: int = 100) -> b
     """
     fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
     equity_curve(result, ax=fig.add_subplot())
-    fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", facecolor="white")
+    fig.savefig(buffer, format="png", facecolor="white", bbox_inches="tight")  # keeps the legend
     return buffer.getvalue()
 
 
@@ -82,12 +81,13 @@ class TradingDashboard:
         # The chart is a PNG in an Image widget, not a figure shown through matplotlib's backend:
         # whatever the backend (inline, Agg, widget), the learner sees the image, and it is
         # replaced in place when a slider moves.
-        self.plot = W.Image(format="png", layout=W.Layout(width="700px", max_width="100%"))
+        self.plot = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.report = W.HTML()
         for slider in self.sliders:
             slider.observe(self._changed, names="value")
+        # chart above the report, so that both fit the book's narrow column as well as JupyterLab
         self.widget = W.VBox([W.HBox([W.VBox(self.sliders[:2]), W.VBox(self.sliders[2:])]),
-                              W.HBox([self.plot, self.report])])
+                              self.plot, self.report])
         self.result: BacktestResult | None = None
         self.update()
 

@@ -27,7 +27,8 @@ def equity_curve(result, ax=None, *, title: str | None = None, others: dict | No
     ax.set_xlabel("date")
     ax.set_ylabel("account value (CNY)")
     ax.set_title(title or "Equity after every fee, against buy-and-hold")
-    ax.legend(fontsize=8, loc="upper left")
+    # beside the axes, never over a curve
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.figure.autofmt_xdate()
     return ax
 
@@ -115,5 +116,5 @@ def seed_returns_plot(returns, benchmark: float, ax=None, *, labels=None):
     ax.set_xlabel("training seed")
     ax.set_ylabel("total return (%)")
     ax.set_title("The same model and rules, trained with different seeds")
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
     return ax

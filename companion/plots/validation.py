@@ -13,7 +13,7 @@ import pandas as pd
 
 
 def accuracy_intervals(labels, accuracy, low, high, ax=None, *, references: dict | None = None,
-                       title: str | None = None, xlabel: str = "accuracy (95% Wilson interval)"):
+                       title: str | None = None, xlabel: str = "accuracy with its 95% Wilson interval"):
     """One row per label: a dot at the accuracy and a bar over its interval.
 
     labels: [n] names; accuracy, low, high: [n] fractions. references: name -> accuracy drawn as
@@ -37,8 +37,8 @@ def accuracy_intervals(labels, accuracy, low, high, ax=None, *, references: dict
     if title:
         ax.set_title(title, fontsize=10)
     if references:
-        # below the axes, so that it never covers a dot
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=len(references),
+        # beside the axes, so that it never covers a dot
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
                   frameon=False)
     return ax
 
@@ -55,6 +55,6 @@ def fold_accuracy_plot(starts, accuracy, low, high, ax=None, *, chance: float = 
     ax.set_xlabel("start of the test block")
     ax.set_ylabel("accuracy, next-day direction (%)")
     ax.set_title("Walk-forward: one accuracy per test block")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
     ax.figure.autofmt_xdate()
     return ax
