@@ -109,7 +109,8 @@ def seed_returns_plot(returns, benchmark: float, ax=None, *, labels=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     returns = 100 * np.asarray(returns, dtype=float)
-    labels = list(labels) if labels is not None else [str(k) for k in range(len(returns))]
+    # categories, not numbers: one tick per seed
+    labels = [str(x) for x in labels] if labels is not None else [str(k) for k in range(len(returns))]
     ax.scatter(labels, returns, color="C0", zorder=3, label="strategy after costs, one seed each")
     ax.axhline(100 * benchmark, color="0.4", ls="--", label="buy and hold")
     ax.axhline(0, color="k", lw=0.6)
