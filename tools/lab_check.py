@@ -27,6 +27,8 @@ from urllib.parse import urlparse
 from tools.browser import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run All on a loaded 2-core machine can take minutes before the dashboard cell is reached.
+SLIDER_WAIT_S = int(os.environ.get("LAB_CHECK_WAIT_S", "600"))
 
 
 def free_port() -> int:
@@ -56,6 +58,21 @@ def start_lab(port: int, token: str) -> subprocess.Popen:
 def outputs_text(page) -> str:
     return page.evaluate("() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
                          ".map(e => e.innerText).join('\\n')")
+
+
+def scroll_until(page, selector: str, steps: int = 200) -> bool:
+    """Scroll the notebook down a screen at a time until ``selector`` is in the page."""
+    for _ in range(steps):
+        if page.locator(selector).count():
+            return True
+        at_end = page.evaluate("() => { const p = document.querySelector('.jp-WindowedPanel-outer')"
+                               " || document.querySelector('.jp-Notebook');"
+                               " const end = p.scrollTop + p.clientHeight >= p.scrollHeight - 2;"
+                               " p.scrollTop += p.clientHeight * 0.8; return end; }")
+        page.wait_for_timeout(300)
+        if at_end and not page.locator(selector).count():
+            return False
+    return bool(page.locator(selector).count())
 
 
 def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
@@ -94,19 +111,23 @@ def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             t0 = time.perf_counter()
+            # Wait until the kernel has run every cell: busy first, then idle with no cell pending.
             try:
-                page.wait_for_selector(".widget-slider", timeout=240000)
+                page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                                       "?.dataset.status !== 'idle'", timeout=30000)
             except Exception:
+                pass  # a very short notebook may already be done
+            page.wait_for_function(
+                "() => document.querySelector(\".jp-Notebook-ExecutionIndicator\")?.dataset.status === 'idle'"
+                " && !Array.from(document.querySelectorAll('.jp-InputArea-prompt')).some(e => e.innerText.includes('*'))",
+                timeout=SLIDER_WAIT_S * 1000)
+            # JupyterLab renders only the cells near the viewport: scroll down until a slider shows.
+            if not scroll_until(page, ".widget-slider"):
                 page.screenshot(path=screenshot, full_page=False)
                 errs = page.evaluate("() => Array.from(document.querySelectorAll("
                                      "'.jp-RenderedText[data-mime-type=\"application/vnd.jupyter.stderr\"]'))"
                                      ".map(e => e.innerText.slice(0, 500))")
-                raise RuntimeError(f"no slider rendered within 240 s; stderr outputs: {errs}; see {screenshot}") from None
-            # Wait until the kernel is idle again: all cells have run.
-            page.wait_for_function(
-                "() => document.querySelector(\".jp-Notebook-ExecutionIndicator\")?.dataset.status === 'idle'"
-                " && !Array.from(document.querySelectorAll('.jp-InputArea-prompt')).some(e => e.innerText.includes('*'))",
-                timeout=300000)
+                raise RuntimeError(f"all cells ran but no slider rendered; stderr outputs: {errs}; see {screenshot}")
             ran = time.perf_counter() - t0
             sliders = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle")
             n_widgets = page.locator(".jupyter-widgets").count()
