@@ -5,8 +5,10 @@
 Starts JupyterLab on 127.0.0.1 with the course's environment, opens a copy of the notebook
 (under _build/, so that JupyterLab's autosave never writes outputs into a chapter), runs all
 cells from the Run menu, waits for the widgets to render, then moves the first slider with the
-keyboard and checks that some output of the notebook changed in response. Every request that
-would leave the machine is blocked and reported. Exits non-zero if any step fails.
+keyboard and checks that the dashboard's chart IMAGE changed in response (its pixels, not just
+some text), and that the notebook shows inline figures. Every request that would leave the
+machine is blocked and reported. Exits non-zero if any step fails. Beside the screenshot it writes
+the chart before and after the move (``*_chart_before.png``, ``*_chart_after.png``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from urllib.parse import urlparse
 from tools.browser import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run All on a loaded 2-core machine can take minutes before the dashboard cell is reached.
+SLIDER_WAIT_S = int(os.environ.get("LAB_CHECK_WAIT_S", "600"))
 
 
 def free_port() -> int:
@@ -54,6 +58,21 @@ def start_lab(port: int, token: str) -> subprocess.Popen:
 def outputs_text(page) -> str:
     return page.evaluate("() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
                          ".map(e => e.innerText).join('\\n')")
+
+
+def scroll_until(page, selector: str, steps: int = 200) -> bool:
+    """Scroll the notebook down a screen at a time until ``selector`` is in the page."""
+    for _ in range(steps):
+        if page.locator(selector).count():
+            return True
+        at_end = page.evaluate("() => { const p = document.querySelector('.jp-WindowedPanel-outer')"
+                               " || document.querySelector('.jp-Notebook');"
+                               " const end = p.scrollTop + p.clientHeight >= p.scrollHeight - 2;"
+                               " p.scrollTop += p.clientHeight * 0.8; return end; }")
+        page.wait_for_timeout(300)
+        if at_end and not page.locator(selector).count():
+            return False
+    return bool(page.locator(selector).count())
 
 
 def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
@@ -92,29 +111,53 @@ def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             t0 = time.perf_counter()
+            # Wait until the kernel has run every cell: busy first, then idle with no cell pending.
             try:
-                page.wait_for_selector(".widget-slider", timeout=240000)
+                page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                                       "?.dataset.status !== 'idle'", timeout=30000)
             except Exception:
+                pass  # a very short notebook may already be done
+            page.wait_for_function(
+                "() => document.querySelector(\".jp-Notebook-ExecutionIndicator\")?.dataset.status === 'idle'"
+                " && !Array.from(document.querySelectorAll('.jp-InputArea-prompt')).some(e => e.innerText.includes('*'))",
+                timeout=SLIDER_WAIT_S * 1000)
+            # JupyterLab renders only the cells near the viewport: scroll down until a slider shows.
+            if not scroll_until(page, ".widget-slider"):
                 page.screenshot(path=screenshot, full_page=False)
                 errs = page.evaluate("() => Array.from(document.querySelectorAll("
                                      "'.jp-RenderedText[data-mime-type=\"application/vnd.jupyter.stderr\"]'))"
                                      ".map(e => e.innerText.slice(0, 500))")
-                raise RuntimeError(f"no slider rendered within 240 s; stderr outputs: {errs}; see {screenshot}") from None
-            # Wait until the kernel is idle again: all cells have run.
-            page.wait_for_function(
-                "() => document.querySelector(\".jp-Notebook-ExecutionIndicator\")?.dataset.status === 'idle'"
-                " && !Array.from(document.querySelectorAll('.jp-InputArea-prompt')).some(e => e.innerText.includes('*'))",
-                timeout=300000)
+                raise RuntimeError(f"all cells ran but no slider rendered; stderr outputs: {errs}; see {screenshot}")
             ran = time.perf_counter() - t0
             sliders = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle")
             n_widgets = page.locator(".jupyter-widgets").count()
             before = outputs_text(page)
+            n_figures = page.locator(".jp-OutputArea-output img").count() - page.locator(
+                ".jp-OutputArea-output img.widget-image").count()
+            chart = page.locator("img.widget-image").first
+            has_chart = page.locator("img.widget-image").count() > 0
+            if has_chart:
+                chart.scroll_into_view_if_needed()
+                chart_before = chart.screenshot(path=_beside(screenshot, "chart_before"))
+                src_before = chart.get_attribute("src")
             handle = sliders.first
             handle.scroll_into_view_if_needed()
             handle.focus()
             for _ in range(5):
                 page.keyboard.press("ArrowRight")
             page.wait_for_timeout(4000)
+            chart_changed = False
+            if has_chart:
+                # The widget swaps in a new image when its PNG changes; wait for that, then compare pixels.
+                try:
+                    page.wait_for_function("(s) => document.querySelector('img.widget-image')?.src !== s",
+                                           arg=src_before, timeout=30000)
+                except Exception:
+                    pass
+                page.wait_for_timeout(500)
+                chart.scroll_into_view_if_needed()
+                chart_after = chart.screenshot(path=_beside(screenshot, "chart_after"))
+                chart_changed = chart_before != chart_after
             after = outputs_text(page)
             Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=screenshot, full_page=False)
@@ -124,9 +167,17 @@ def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
         lab.wait(timeout=30)
     changed = before != after
     print(f"{notebook}: all cells ran in {ran:.0f} s; {n_widgets} widget views rendered; "
-          f"the first slider moved -> outputs changed: {changed}; "
+          f"{n_figures} inline figures; dashboard chart image: {has_chart}; "
+          f"the first slider moved -> outputs changed: {changed}, chart image changed: {chart_changed}; "
           f"blocked requests: {blocked or 'none'}; page errors: {errors or 'none'}; screenshot: {screenshot}")
-    return 0 if (changed and n_widgets and not blocked and not errors) else 1
+    # A dashboard must draw its chart as an image and redraw it: text changing is not enough.
+    ok = changed and n_widgets and has_chart and chart_changed and not blocked and not errors
+    return 0 if ok else 1
+
+
+def _beside(screenshot: str, suffix: str) -> str:
+    path = Path(screenshot)
+    return str(path.with_name(f"{path.stem}_{suffix}{path.suffix}"))
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ from companion.plots.basics import descent_curve, loss_curves, sample_heatmap  #
 from companion.plots.calibration import reliability_diagram, risk_coverage_curve  # noqa: F401
 from companion.plots.importance import attention_mix, importance_bars, rank_agreement, ranking_grid  # noqa: F401
 from companion.plots.market import limit_run_chart, oracle_chart, price_chart  # noqa: F401
-from companion.plots.scorecard import (  # noqa: F401
-    accuracy_intervals,
-    best_of_n_histogram,
-    loss_curves,
-    seed_scores,
+from companion.plots.scorecard import best_of_n_histogram, scorecard_intervals, seed_scores  # noqa: F401
+from companion.plots.trading import (  # noqa: F401
+    best_of_n_plot,
+    equity_curve,
+    round_trip_cost_plot,
+    seed_returns_plot,
+    trades_chart,
 )
-from companion.plots.trading import best_of_n_plot, equity_curve  # noqa: F401
+from companion.plots.validation import accuracy_intervals, fold_accuracy_plot  # noqa: F401
