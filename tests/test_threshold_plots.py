@@ -29,3 +29,20 @@ def test_logit_shift_plot_points_sit_on_the_shifted_line():
 def test_logit_shift_plot_refuses_mismatched_predictions():
     with pytest.raises(ValueError, match="same stock-days"):
         logit_shift_plot({"bad": (np.full(5, 0.5), np.full(4, 0.5))}, -0.4)
+
+
+def test_recall_threshold_plot_draws_the_recalls_of_each_threshold():
+    from companion.plots import recall_threshold_plot
+
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.3, 0.7, 400)
+    y = (rng.random(400) < p).astype(float)
+    thresholds = np.array([0.4, 0.5, 0.6])
+    ax = recall_threshold_plot(y, p, thresholds=thresholds, marks={"other rule at 0.5": (0.5, 0.5)})
+    up, down = ax.get_lines()[0].get_ydata(), ax.get_lines()[1].get_ydata()
+    np.testing.assert_allclose(up, [(p[y == 1] >= t).mean() for t in thresholds])
+    np.testing.assert_allclose(down, [(p[y == 0] < t).mean() for t in thresholds])
+    assert (np.diff(up) <= 0).all() and (np.diff(down) >= 0).all()   # a higher line: fewer ups
+    with pytest.raises(ValueError, match="both up"):
+        recall_threshold_plot(np.ones(5), np.full(5, 0.5))
+    plt.close("all")

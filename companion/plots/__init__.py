@@ -15,5 +15,5 @@ from companion.plots.calibration import (  # noqa: F401
     score_by_model,
 )
 from companion.plots.market import limit_run_chart, oracle_chart, price_chart  # noqa: F401
-from companion.plots.thresholds import logit_shift_plot  # noqa: F401
+from companion.plots.thresholds import logit_shift_plot, recall_threshold_plot  # noqa: F401
 from companion.plots.trading import best_of_n_plot, equity_curve  # noqa: F401

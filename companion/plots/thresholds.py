@@ -35,3 +35,35 @@ def logit_shift_plot(pairs: dict[str, tuple[np.ndarray, np.ndarray]], shift: flo
         ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     return fig
+
+
+def recall_threshold_plot(y, p, *, thresholds=None, marks: dict[str, tuple[float, float]] | None = None,
+                          ax=None, title: str = ""):
+    """Recall on up days and on down days of the rule "up when p >= threshold", over thresholds.
+
+    y, p : labels and probabilities of one model, any equal shapes. marks : label ->
+    (recall up, recall down) of another rule (e.g. the weighted model at 0.5), drawn as points at
+    the threshold where the plain model's up-recall matches it. Returns the axes.
+    """
+    y, p = np.asarray(y, dtype=float).ravel(), np.asarray(p, dtype=float).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"y has {y.size} labels and p {p.size} probabilities; they must match.")
+    if not (y == 1).any() or not (y == 0).any():
+        raise ValueError("y needs both up (1) and down (0) days to measure recall on each.")
+    if thresholds is None:
+        thresholds = np.linspace(0.3, 0.7, 81)
+    thresholds = np.asarray(thresholds, dtype=float)
+    up = np.array([(p[y == 1] >= t).mean() for t in thresholds])
+    down = np.array([(p[y == 0] < t).mean() for t in thresholds])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    ax.plot(thresholds, up, color="C0", label="recall on up days")
+    ax.plot(thresholds, down, color="C3", label="recall on down days")
+    for i, (label, (r_up, r_down)) in enumerate((marks or {}).items()):
+        at = thresholds[np.argmin(np.abs(up - r_up))]       # where the plain rule calls as many ups
+        ax.plot([at], [r_up], "o", color="C0", mfc="none", ms=8 + 3 * i)
+        ax.plot([at], [r_down], "o", color="C3", mfc="none", ms=8 + 3 * i, label=label)
+    ax.set(xlabel="decision threshold on the probability", ylabel="recall (share called right)",
+           title=title, ylim=(-0.02, 1.02))
+    ax.legend(fontsize=7, loc="center left")
+    return ax
