@@ -63,11 +63,13 @@ def test_score_by_model_draws_the_mean_over_seeds():
 
     from companion.plots import score_by_model
 
-    table = pd.DataFrame({"data": ["real"] * 4, "model": ["a", "a", "b", "b"], "seed": [0, 1, 0, 1],
-                          "ece": [0.02, 0.04, 0.10, 0.12], "ece_ts": [0.05, 0.05, 0.05, 0.07]})
+    # three seeds with a skewed spread: the mean (0.04, 0.11) differs from the median (0.03, 0.10)
+    table = pd.DataFrame({"data": ["real"] * 6, "model": ["a"] * 3 + ["b"] * 3, "seed": [0, 1, 2] * 2,
+                          "ece": [0.02, 0.03, 0.07, 0.10, 0.10, 0.13],
+                          "ece_ts": [0.05, 0.05, 0.05, 0.07, 0.07, 0.07]})
     fig = score_by_model(table, {"ece": "ECE", "ece_ts": "ECE after T"})
     first = fig.axes[0].containers[0].lines[0]
-    np.testing.assert_allclose(np.asarray(first.get_xdata(), dtype=float), [0.03, 0.11])
+    np.testing.assert_allclose(np.asarray(first.get_xdata(), dtype=float), [0.04, 0.11])
     with pytest.raises(ValueError, match="lacks the columns"):
         score_by_model(table, {"brier": "Brier"})
     plt.close("all")
