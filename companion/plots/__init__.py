@@ -2,7 +2,12 @@
 
 Add one import line per plot module below; do not rewrite this file.
 """
-from companion.plots.augment import ablation_grid, ablation_plot, augmentation_panel, event_shift_plot  # noqa: F401
+from companion.plots.augment import (  # noqa: F401
+    ablation_grid,
+    ablation_plot,
+    augmentation_panel,
+    event_shift_plot,
+)
 from companion.plots.basics import descent_curve, loss_curves, sample_heatmap  # noqa: F401
 from companion.plots.calibration import (  # noqa: F401
     reliability_diagram,
