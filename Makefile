@@ -75,9 +75,11 @@ JUNIT = --junitxml=$(REPORTS)/$(1).xml
 # The two long steps share the machine's two cores: nbval runs the student copies of the chapters
 # (proving they run without their solutions) while the book build executes the full chapters,
 # solution cells included, with any error failing the build. Each gets one thread.
-test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser, no-make set-up
+# The JupyterLab run of every chapter (CPU) and the fresh-clone set-up (mostly pip) also share them.
+test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser, JupyterLab, no-make set-up
 	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 --output-sync=target student-notebooks book
-	$(MAKE) --no-print-directory book-check browser lab-test no-make-setup
+	$(MAKE) --no-print-directory book-check browser
+	$(MAKE) --no-print-directory -j2 --output-sync=target lab-test no-make-setup
 	@$(BIN)/python -m tools.test_summary $(REPORTS)
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs

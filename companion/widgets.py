@@ -8,10 +8,12 @@ and draws.
 
 from __future__ import annotations
 
+import io
+
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
+from matplotlib.figure import Figure
 
 from companion.backtest import AShareRules, BacktestResult, Policy, run_backtest
 from companion.plots.trading import equity_curve
@@ -62,6 +64,19 @@ def _check_start(threshold, max_uncertainty, holding_days, commission, gate_max,
                   "; raise gate_max to widen the slider")
 
 
+def equity_png(result: BacktestResult, *, figsize=(8, 3.6), dpi: int = 100) -> bytes:
+    """The dashboard's equity chart as PNG bytes.
+
+    Drawn on a `matplotlib.figure.Figure` that pyplot never sees, so the inline backend does not
+    show a second copy and no figure is left open however often the sliders move.
+    """
+    fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
+    equity_curve(result, ax=fig.add_subplot())
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", facecolor="white", bbox_inches="tight")  # keeps the legend
+    return buffer.getvalue()
+
+
 class TradingDashboard:
     """Sliders for threshold, uncertainty gate, holding days and commission; equity + report.
 
@@ -87,12 +102,16 @@ class TradingDashboard:
         self.commission = W.FloatSlider(value=commission * 100, min=0.0, max=0.3, step=0.005,
                                         description="commission %", style=style,
                                         readout_format=".3f")
-        self.plot = W.Output()
+        # The chart is a PNG in an Image widget, not a figure shown through matplotlib's backend:
+        # whatever the backend (inline, Agg, widget), the learner sees the image, and it is
+        # replaced in place when a slider moves.
+        self.plot = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.report = W.HTML()
         for slider in self.sliders:
             slider.observe(self._changed, names="value")
+        # chart above the report, so that both fit the book's narrow column as well as JupyterLab
         self.widget = W.VBox([W.HBox([W.VBox(self.sliders[:2]), W.VBox(self.sliders[2:])]),
-                              W.HBox([self.plot, self.report])])
+                              self.plot, self.report])
         self.result: BacktestResult | None = None
         self.update()
 
@@ -111,12 +130,7 @@ class TradingDashboard:
         self.result = trading_view(self.prices, self.probabilities, uncertainty=self.uncertainty,
                                    initial_cash=self.initial_cash, **self.settings())
         self.report.value = report_frame(self.result).to_html()
-        with self.plot:
-            self.plot.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(7, 3.6))
-            equity_curve(self.result, ax=ax)
-            display(fig)
-            plt.close(fig)
+        self.plot.value = equity_png(self.result)
         return self.result
 
     def _changed(self, _change):

@@ -58,6 +58,7 @@ def test_loss_curves_mark_best_and_stop_epochs():
     assert vertical == [2, 4]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "best epoch (2), kept" in labels and "early stopping ends (4)" in labels
+    assert ax.lines[2].get_ydata()[0] == pytest.approx(math.log(2))   # a constant 0.5's loss
     plt.close("all")
 
 

@@ -9,7 +9,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from companion.metrics import scorecard  # noqa: E402
-from companion.plots import accuracy_intervals, best_of_n_histogram, loss_curves, seed_scores  # noqa: E402
+from companion.plots import best_of_n_histogram, scorecard_intervals, seed_scores  # noqa: E402
 
 
 def _card():
@@ -20,25 +20,25 @@ def _card():
     return pd.DataFrame([{"model": m, **scorecard(y, p)} for m, p in rows.items()]).set_index("model")
 
 
-def test_accuracy_intervals_draw_each_point_and_its_wilson_interval():
+def test_scorecard_intervals_draw_each_point_and_its_wilson_interval():
     card = _card()
-    ax = accuracy_intervals(card, references={"coin flip": 0.5, "Bayes limit": 0.6})
+    ax = scorecard_intervals(card, references={"coin flip": 0.5, "Bayes limit": 0.6})
     container = ax.containers[0]
     x, y = container.lines[0].get_data()
-    np.testing.assert_allclose(np.asarray(x, dtype=float), card["accuracy"])
+    np.testing.assert_allclose(np.asarray(x, dtype=float), 100 * card["accuracy"])   # percent
     assert list(np.asarray(y)) == [2, 1, 0]                                 # first row on top
     segments = container.lines[2][0].get_segments()
-    np.testing.assert_allclose([s[0][0] for s in segments], card["accuracy_low"])
-    np.testing.assert_allclose([s[1][0] for s in segments], card["accuracy_high"])
+    np.testing.assert_allclose([s[0][0] for s in segments], 100 * card["accuracy_low"])
+    np.testing.assert_allclose([s[1][0] for s in segments], 100 * card["accuracy_high"])
     at = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels()), strict=True))
     assert [at[k] for k in (2, 1, 0)] == ["good", "coin", "always up"]
-    drawn = {line.get_label(): line.get_xdata()[0] for line in ax.lines}
-    assert drawn["coin flip"] == 0.5 and drawn["Bayes limit"] == 0.6
+    drawn = {line.get_label(): line.get_xdata()[0] for line in ax.lines if line.get_label().endswith("%")}
+    assert drawn["coin flip: 50.0%"] == 50 and drawn["Bayes limit: 60.0%"] == 60
     plt.close("all")
 
 
-def test_accuracy_intervals_legend_stays_off_the_data():
-    ax = accuracy_intervals(_card(), references={"coin flip": 0.5})
+def test_scorecard_intervals_legend_stays_off_the_data():
+    ax = scorecard_intervals(_card(), references={"coin flip": 0.5})
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -46,14 +46,23 @@ def test_accuracy_intervals_legend_stays_off_the_data():
     plt.close("all")
 
 
-def test_accuracy_intervals_refuse_bad_tables():
+def test_scorecard_intervals_draw_a_point_without_interval():
+    card = _card()
+    card.loc["coin", ["accuracy_low", "accuracy_high"]] = np.nan   # e.g. an oracle's expected score
+    ax = scorecard_intervals(card)
+    x, _ = ax.containers[0].lines[0].get_data()
+    np.testing.assert_allclose(np.asarray(x, dtype=float), 100 * card["accuracy"])
+    plt.close("all")
+
+
+def test_scorecard_intervals_refuse_bad_tables():
     card = _card()
     with pytest.raises(ValueError, match="accuracy_low"):
-        accuracy_intervals(card.drop(columns="accuracy_low"))
+        scorecard_intervals(card.drop(columns="accuracy_low"))
     broken = card.copy()
     broken.loc["coin", "accuracy_low"] = broken.loc["coin", "accuracy"] + 0.1
     with pytest.raises(ValueError, match="coin"):
-        accuracy_intervals(broken)
+        scorecard_intervals(broken)
     plt.close("all")
 
 
@@ -67,19 +76,6 @@ def test_seed_scores_one_dot_per_run_and_the_group_means():
     np.testing.assert_allclose(means, sorted(table.groupby("model")["accuracy"].mean()))
     with pytest.raises(ValueError, match="seed"):
         seed_scores(table, by="seed")
-    plt.close("all")
-
-
-def test_loss_curves_draw_the_history_and_mark_the_best_epoch():
-    history = pd.DataFrame({"epoch": [1, 2, 3, 4], "train_loss": [0.70, 0.68, 0.66, 0.64],
-                            "val_loss": [0.69, 0.685, 0.688, 0.69]})
-    history.attrs["best_epoch"] = 2
-    ax = loss_curves(history)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), history["train_loss"])
-    np.testing.assert_allclose(ax.lines[1].get_ydata(), history["val_loss"])
-    assert ax.lines[2].get_xdata()[0] == 2
-    with pytest.raises(ValueError, match="val_loss"):
-        loss_curves(history.drop(columns="val_loss"))
     plt.close("all")
 
 

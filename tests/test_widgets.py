@@ -52,3 +52,20 @@ def test_equity_curve_draws_strategy_and_benchmark():
     plotted = ax.get_lines()[0].get_ydata()
     assert plotted[-1] == res.equity.iloc[-1]
     plt.close(ax.figure)
+
+
+def test_chart_is_a_png_that_changes_when_a_slider_moves():
+    import matplotlib.pyplot as plt
+
+    px = make_prices()
+    probs = oracle(px) * 0.4 + 0.3
+    plt.close("all")
+    dash = TradingDashboard(px, probs, threshold=0.55)
+    first = dash.plot.value
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"          # an image, whatever the backend
+    dash.threshold.value = 0.8                         # nothing trades: a flat equity curve
+    assert dash.plot.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dash.plot.value != first
+    dash.threshold.value = 0.55                        # back: the same chart again
+    assert dash.plot.value == first
+    assert plt.get_fignums() == []                     # no pyplot figure left for a backend to show

@@ -1,132 +1,89 @@
-"""Check a notebook's widgets in a real JupyterLab, driven by headless Chromium.
+"""Check the trading dashboard in a real JupyterLab, driven by headless Chromium.
 
     python -m tools.lab_check notebooks/08_trade.ipynb [screenshot.png]
 
-Starts JupyterLab on 127.0.0.1 with the course's environment, opens a copy of the notebook
-(under _build/, so that JupyterLab's autosave never writes outputs into a chapter), runs all
-cells from the Run menu, waits for the widgets to render, then moves the first slider with the
-keyboard and checks that some output of the notebook changed in response. Every request that
-would leave the machine is blocked and reported. Exits non-zero if any step fails.
+Runs the notebook as a learner would (`tools.lab`: JupyterLab started as `make lab` starts it,
+network blocked), then moves the dashboard's first slider with the keyboard and checks that its
+chart IMAGE changed (its pixels, not just some text) and that the notebook shows inline figures.
+Beside the screenshot it writes the chart before and after the move (``*_chart_before.png``,
+``*_chart_after.png``). Exits non-zero if any step fails.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
-from tools.browser import CHROMIUM_ARGS, chromium_path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.lab import LabRun, copy_for_lab, jupyterlab, lab_page, run_all
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@dataclass
+class DashboardCheck:
+    """What the dashboard did when its first slider moved."""
+    widgets: int = 0
+    has_chart: bool = False
+    chart_changed: bool = False
+    text_changed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        # A dashboard must draw its chart as an image and redraw it: text changing is not enough.
+        return bool(self.widgets and self.has_chart and self.chart_changed)
 
 
-def start_lab(port: int, token: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
-           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly"]
-    if os.geteuid() == 0:  # containers and CI run as root
-        cmd.append("--allow-root")
-    lab = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1)
-            return lab
-        except OSError:
-            time.sleep(0.5)
-    lab.kill()
-    raise RuntimeError("JupyterLab did not start within 60 s")
-
-
-def outputs_text(page) -> str:
+def _outputs_text(page) -> str:
     return page.evaluate("() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
                          ".map(e => e.innerText).join('\\n')")
 
 
+def _beside(screenshot: str | Path, suffix: str) -> str:
+    path = Path(screenshot)
+    return str(path.with_name(f"{path.stem}_{suffix}{path.suffix}"))
+
+
+def move_first_slider(page, screenshot: str | Path) -> DashboardCheck:
+    """On a notebook that has run: move the first slider five steps right; compare the chart."""
+    check = DashboardCheck(widgets=page.locator(".jupyter-widgets").count())
+    chart = page.locator("img.widget-image").first
+    check.has_chart = page.locator("img.widget-image").count() > 0
+    before_text = _outputs_text(page)
+    if check.has_chart:
+        chart.scroll_into_view_if_needed()
+        before, src_before = chart.screenshot(path=_beside(screenshot, "chart_before")), chart.get_attribute("src")
+    handle = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(2000)
+    if check.has_chart:
+        # The widget swaps in a new image when its PNG changes; wait for that, then compare pixels.
+        try:
+            page.wait_for_function("(s) => document.querySelector('img.widget-image')?.src !== s",
+                                   arg=src_before, timeout=30000)
+        except Exception:  # noqa: BLE001 (no new image: the comparison below reports it)
+            pass
+        page.wait_for_timeout(500)
+        chart.scroll_into_view_if_needed()
+        check.chart_changed = before != chart.screenshot(path=_beside(screenshot, "chart_after"))
+    check.text_changed = before_text != _outputs_text(page)
+    Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot), full_page=False)
+    return check
+
+
 def main(notebook: str, screenshot: str = "_build/lab_check.png") -> int:
-    from playwright.sync_api import sync_playwright
-
-    # JupyterLab autosaves what it runs: work on a copy so that the chapter never gains outputs.
-    copy = ROOT / "_build" / "lab_check" / Path(notebook).name
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / notebook, copy)
-    notebook = copy.relative_to(ROOT).as_posix()
-
-    port, token = free_port(), secrets.token_hex(16)
-    lab = start_lab(port, token)
-    blocked: list[str] = []
-    errors: list[str] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-
-            def route(r):
-                if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            # A workspace of its own, reset, so that no notebook of an earlier session is restored.
-            page.goto(f"http://127.0.0.1:{port}/lab/workspaces/check-{token[:8]}/tree/{notebook}?reset&token={token}")
-            page.wait_for_selector(".jp-Notebook", timeout=60000)
-            # The kernel is connected once the status bar reads "<kernel> | Idle".
-            page.wait_for_function("() => /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
-                                   timeout=60000)
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            t0 = time.perf_counter()
-            try:
-                page.wait_for_selector(".widget-slider", timeout=240000)
-            except Exception:
-                page.screenshot(path=screenshot, full_page=False)
-                errs = page.evaluate("() => Array.from(document.querySelectorAll("
-                                     "'.jp-RenderedText[data-mime-type=\"application/vnd.jupyter.stderr\"]'))"
-                                     ".map(e => e.innerText.slice(0, 500))")
-                raise RuntimeError(f"no slider rendered within 240 s; stderr outputs: {errs}; see {screenshot}") from None
-            # Wait until the kernel is idle again: all cells have run.
-            page.wait_for_function(
-                "() => document.querySelector(\".jp-Notebook-ExecutionIndicator\")?.dataset.status === 'idle'"
-                " && !Array.from(document.querySelectorAll('.jp-InputArea-prompt')).some(e => e.innerText.includes('*'))",
-                timeout=300000)
-            ran = time.perf_counter() - t0
-            sliders = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle")
-            n_widgets = page.locator(".jupyter-widgets").count()
-            before = outputs_text(page)
-            handle = sliders.first
-            handle.scroll_into_view_if_needed()
-            handle.focus()
-            for _ in range(5):
-                page.keyboard.press("ArrowRight")
-            page.wait_for_timeout(4000)
-            after = outputs_text(page)
-            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=screenshot, full_page=False)
-            browser.close()
-    finally:
-        lab.terminate()
-        lab.wait(timeout=30)
-    changed = before != after
-    print(f"{notebook}: all cells ran in {ran:.0f} s; {n_widgets} widget views rendered; "
-          f"the first slider moved -> outputs changed: {changed}; "
-          f"blocked requests: {blocked or 'none'}; page errors: {errors or 'none'}; screenshot: {screenshot}")
-    return 0 if (changed and n_widgets and not blocked and not errors) else 1
+    path = copy_for_lab(notebook)
+    with jupyterlab() as (base, token), lab_page(base, token) as (page, run):
+        run: LabRun = run_all(page, run, base, token, path)
+        check = move_first_slider(page, screenshot)
+    print(f"{path}: all cells ran in {run.seconds:.0f} s; {check.widgets} widget views; {run.images} images; "
+          f"dashboard chart image: {check.has_chart}; the first slider moved -> chart image changed: "
+          f"{check.chart_changed}, text changed: {check.text_changed}; errors: {run.errors or 'none'}; "
+          f"blocked requests: {run.blocked or 'none'}; page errors: {run.page_errors or 'none'}; "
+          f"screenshot: {screenshot}")
+    return 0 if (check.ok and not run.errors and not run.blocked and not run.page_errors) else 1
 
 
 if __name__ == "__main__":

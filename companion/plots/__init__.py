@@ -2,9 +2,19 @@
 
 Add one import line per plot module below; do not rewrite this file.
 """
-from companion.plots.augment import ablation_plot, augmentation_panel  # noqa: F401
+from companion.plots.augment import (  # noqa: F401
+    ablation_grid,
+    ablation_plot,
+    augmentation_panel,
+    event_shift_plot,
+)
 from companion.plots.basics import descent_curve, loss_curves, sample_heatmap  # noqa: F401
-from companion.plots.calibration import reliability_diagram, risk_coverage_curve  # noqa: F401
+from companion.plots.calibration import (  # noqa: F401
+    reliability_diagram,
+    risk_coverage_curve,
+    risk_coverage_panels,
+    score_by_model,
+)
 from companion.plots.importance import attention_mix, importance_bars, rank_agreement, ranking_grid  # noqa: F401
 from companion.plots.leadlag import (  # noqa: F401
     diagnosis_plot,
@@ -15,10 +25,13 @@ from companion.plots.leadlag import (  # noqa: F401
     speed_plot,
 )
 from companion.plots.market import limit_run_chart, oracle_chart, price_chart  # noqa: F401
-from companion.plots.scorecard import (  # noqa: F401
-    accuracy_intervals,
-    best_of_n_histogram,
-    loss_curves,
-    seed_scores,
+from companion.plots.scorecard import best_of_n_histogram, scorecard_intervals, seed_scores  # noqa: F401
+from companion.plots.thresholds import logit_shift_plot, recall_threshold_plot  # noqa: F401
+from companion.plots.trading import (  # noqa: F401
+    best_of_n_plot,
+    equity_curve,
+    round_trip_cost_plot,
+    seed_returns_plot,
+    trades_chart,
 )
-from companion.plots.trading import best_of_n_plot, equity_curve  # noqa: F401
+from companion.plots.validation import accuracy_intervals, fold_accuracy_plot  # noqa: F401

@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from companion.plots.validation import accuracy_intervals
+
 _INTERVAL_COLUMNS = ("accuracy", "accuracy_low", "accuracy_high")
 _REFERENCE_STYLES = [dict(color="black", ls=":", lw=1), dict(color="tab:green", ls="--", lw=1.2),
                      dict(color="tab:red", ls="-.", lw=1.2), dict(color="tab:purple", ls="--", lw=1)]
@@ -22,37 +24,13 @@ def _legend_below(ax, ncol: int = 3):
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=ncol, frameon=False)
 
 
-def loss_curves(history: pd.DataFrame, ax=None, *, title: str | None = None):
-    """Training and validation loss per epoch from `companion.train.fit`'s history.
-
-    A dashed line marks ``history.attrs["best_epoch"]`` (the weights kept), a dotted one ln 2,
-    the loss of a constant prediction of 0.5. Returns the axes.
-    """
-    missing = {"epoch", "train_loss", "val_loss"} - set(history.columns)
-    if missing:
-        raise ValueError(f"history lacks the columns {sorted(missing)}: pass the table that "
-                         "companion.train.fit returns")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    ax.plot(history["epoch"], history["train_loss"], marker="o", ms=3, label="training")
-    ax.plot(history["epoch"], history["val_loss"], marker="o", ms=3, label="validation")
-    if "best_epoch" in history.attrs:
-        ax.axvline(history.attrs["best_epoch"], color="grey", ls="--", lw=1, label="best epoch (kept)")
-    ax.axhline(np.log(2), color="black", lw=0.8, ls=":", label="constant 0.5 (ln 2)")
-    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.set(xlabel="epoch", ylabel="binary cross-entropy (nats)", title=title or "Loss per epoch")
-    _legend_below(ax, ncol=2)
-    return ax
-
-
-def accuracy_intervals(card: pd.DataFrame, ax=None, *, references: dict[str, float] | None = None,
-                       title: str | None = None):
-    """Accuracy of each model (one row of ``card`` each) with its confidence interval.
+def scorecard_intervals(card: pd.DataFrame, ax=None, *, references: dict[str, float] | None = None,
+                        title: str | None = None):
+    """`accuracy_intervals` for a table of `companion.metrics.scorecard` rows, one model a row.
 
     ``card`` is indexed by model name and has the columns accuracy, accuracy_low, accuracy_high
-    (as `companion.metrics.scorecard` returns them; NaN bounds draw the point alone).
-    ``references`` maps a label to an accuracy drawn as a vertical line, e.g. {"coin flip": 0.5}.
-    The first row is drawn at the top. Returns the axes.
+    (NaN bounds draw the point alone). ``references`` maps a label to an accuracy drawn as a
+    vertical line, e.g. {"coin flip": 0.5}. The first row is drawn at the top. Returns the axes.
     """
     missing = [c for c in _INTERVAL_COLUMNS if c not in card.columns]
     if missing:
@@ -62,19 +40,8 @@ def accuracy_intervals(card: pd.DataFrame, ax=None, *, references: dict[str, flo
     bad = (low > acc + 1e-12) | (high < acc - 1e-12)
     if bad.any():
         raise ValueError(f"the interval does not contain the accuracy for {list(card.index[bad])}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.5 * len(card) + 1.6), layout="constrained")
-    rows = np.arange(len(card))[::-1]
-    err = np.vstack([np.nan_to_num(acc - low), np.nan_to_num(high - acc)])
-    ax.errorbar(acc, rows, xerr=err, fmt="o", capsize=4, color="tab:blue", label="95% interval")
-    for (label, value), style in zip((references or {}).items(), _REFERENCE_STYLES, strict=False):
-        ax.axvline(value, label=label, **style)
-    ax.set_yticks(rows, [str(i) for i in card.index])
-    ax.set_ylim(-0.6, len(card) - 0.4)
-    ax.set(xlabel="accuracy (share of correct up/down calls)", title=title or "Accuracy")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    _legend_below(ax, ncol=1 + len(references or {}))
-    return ax
+    return accuracy_intervals([str(i) for i in card.index], acc, low, high, ax,
+                              references=references, title=title)
 
 
 def seed_scores(table: pd.DataFrame, ax=None, *, value: str = "accuracy", by: str = "model",

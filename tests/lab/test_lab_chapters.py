@@ -21,16 +21,20 @@ import pytest
 
 from tests.nbval_guard import ROOT, toc_notebooks
 from tools.lab import copy_for_lab, jupyterlab, lab_page, run_all
+from tools.lab_check import move_first_slider
 
 pytestmark = pytest.mark.lab
 
 HTML = ROOT / "_build" / "html"
 STUDENT = ROOT / "student"
 RAW_MARKUP = re.compile(r"\{(glue|glue:\w+|term|cite|cite:\w+|eval|numref|ref|eq|doc|exercise|solution|"
-                        r"solution-start|solution-end|admonition|figure|math)\}|:::\{|```\{|\$\$")
+                        r"solution-start|solution-end|admonition|figure|math)\}|:::\{|```\{|\$\$"
+                        # an {eval} whose expression was shown instead of its value
+                        r"|\b(pct|show|interval|choose)\(")
 CHAPTERS = [n for n in toc_notebooks() if n.startswith("notebooks/")]
 # Chapters that train a model with companion.train.fit, so a progress bar must show.
-TRAINING = {"notebooks/02_baseline.ipynb"}
+TRAINING = {"notebooks/00_basics.ipynb", "notebooks/02_baseline.ipynb"}
+DASHBOARD = "notebooks/08_trade.ipynb"
 
 
 class _EvalValues(HTMLParser):
@@ -106,6 +110,7 @@ def raw_markup(texts: list[str]) -> list[str]:
 
 def test_the_raw_markup_check_can_fail():
     assert raw_markup(["a {glue:text}`x` b", "plain"]) and raw_markup([":::{admonition} Key"])
+    assert raw_markup(["it scores pct(accuracy) on"])
     assert not raw_markup(["An LSTM (长短期记忆网络) scores 55.3% [52.2%, 70.9%]."])
 
 
@@ -142,3 +147,7 @@ def test_chapter_reads_in_jupyterlab_as_in_the_book(lab, notebook):
     assert run.images >= 2, f"{notebook}: {run.images} inline figures in JupyterLab (at least 2 expected)"
     if notebook in TRAINING:
         assert run.progress_seen, f"{notebook}: no progress bar was seen while it trained"
+    if notebook == DASHBOARD:
+        check = move_first_slider(page, shot.with_name("lab_dashboard.png"))
+        assert check.has_chart, f"{notebook}: the dashboard shows no chart image"
+        assert check.chart_changed, f"{notebook}: the dashboard's chart did not change when a slider moved"
