@@ -119,6 +119,23 @@ def figure_problems(notebook: str) -> list[str]:
     return []
 
 
+def equation_problems(notebook: str) -> list[str]:
+    """The chapter numbers its key equation(s) and refers to one by number."""
+    prose = "\n".join(source(c) for c in cells(notebook) if c["cell_type"] == "markdown")
+    labels = set(re.findall(r"\$\$\s*\((eq-[\w-]+)\)", prose))
+    referred = set(re.findall(r"\{eq\}`([\w-]+)`", prose)) & labels
+    if not referred:
+        return [f"numbered equations {sorted(labels)}, referred to by {{eq}}: {sorted(referred)}; "
+                "number the chapter's key equation ($$ ... $$ (eq-NN-name)) and refer to it"]
+    return []
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS)
+def test_chapter_numbers_its_key_equation(notebook):
+    problems = equation_problems(notebook)
+    assert not problems, f"{notebook}: " + "\n".join(problems)
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_prose_numbers_are_evaluated_consistently(notebook):
     problems = problems_of(notebook)
@@ -146,3 +163,4 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
     assert "reads 'acc', assigned in cells [0, 2]" in found
     assert "only a solution cell" in found
     assert "0 numbered figures" in figure_problems("x.ipynb")[0]
+    assert equation_problems("x.ipynb")
