@@ -8,29 +8,17 @@ from hypothesis import strategies as st
 from torch import nn
 
 from companion.train import fit
+from tests.toy_training import ToyNet, toy_data
 
 
-def _data(n=64, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 2, 4, 3)).astype(np.float32)
-    y = (X[:, :, -1, 0] > 0).astype(np.float32)
-    return (X[:48], y[:48]), (X[48:], y[48:])
-
-
-class _Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.drop = nn.Dropout(0.2)
-        self.lin = nn.Linear(12, 1)
-
-    def forward(self, x):  # [batch, stock, time, feature] -> [batch, stock]
-        return self.lin(self.drop(x.flatten(2))).squeeze(-1)
+def _Net():
+    return ToyNet(dropout=0.2)
 
 
 @settings(max_examples=15, deadline=None)
 @given(st.floats(width=32, allow_nan=False, allow_infinity=False).filter(lambda v: v not in (0.0, 1.0)))
 def test_targets_other_than_0_and_1_are_refused(value):
-    (X, y), val = _data()
+    (X, y), val = toy_data()
     y = y.copy()
     y[3, 1] = value
     with pytest.raises(ValueError, match=r"0 \(down\) and 1 \(up\).*returns"):
@@ -38,7 +26,7 @@ def test_targets_other_than_0_and_1_are_refused(value):
 
 
 def test_a_custom_loss_may_train_on_other_targets():
-    (X, y), (Xv, yv) = _data()
+    (X, y), (Xv, yv) = toy_data()
     history = fit(_Net(), (X, y * 0.03), (Xv, yv * 0.03), epochs=1, device="cpu", progress=False,
                   loss_fn=lambda out, t: ((out - t) ** 2).mean())
     assert len(history) == 1
@@ -47,7 +35,7 @@ def test_a_custom_loss_may_train_on_other_targets():
 @pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
 @pytest.mark.parametrize("where", ["val X", "val y", "train X"])
 def test_inf_and_nan_anywhere_are_refused(bad, where):
-    (X, y), (Xv, yv) = _data()
+    (X, y), (Xv, yv) = toy_data()
     X, y, Xv, yv = X.copy(), y.copy(), Xv.copy(), yv.copy()
     {"val X": Xv, "val y": yv, "train X": X}[where].flat[5] = bad
     with pytest.raises(ValueError, match=f"{where} holds 1 (NaN|infinite)"):
@@ -55,7 +43,7 @@ def test_inf_and_nan_anywhere_are_refused(bad, where):
 
 
 def test_ctrl_c_keeps_the_best_weights_eval_mode_and_the_history():
-    train, val = _data()
+    train, val = toy_data()
     calls = {"n": 0}
     snapshots = []
 

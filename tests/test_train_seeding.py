@@ -5,30 +5,17 @@ import random
 import numpy as np
 import pandas as pd
 import torch
-from torch import nn
 
 from companion.train import fit
+from tests.toy_training import ToyNet, toy_data
 
 
-def _data(n=64, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 2, 4, 3)).astype(np.float32)
-    y = (X[:, :, -1, 0] > 0).astype(np.float32)
-    return (X[:48], y[:48]), (X[48:], y[48:])
-
-
-class _Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.drop = nn.Dropout(0.3)
-        self.lin = nn.Linear(4 * 3, 1)
-
-    def forward(self, x):  # [batch, stock, time, feature] -> [batch, stock]
-        return self.lin(self.drop(x.flatten(2))).squeeze(-1)
+def _Net():
+    return ToyNet(dropout=0.3)
 
 
 def _fit(model, seed=0):
-    train, val = _data()
+    train, val = toy_data()
     return fit(model, train, val, epochs=3, batch_size=16, seed=seed, device="cpu", progress=False)
 
 
