@@ -90,6 +90,11 @@ def book_eval_values(notebook: str) -> list[str]:
     return [v for v in parser.values if v]
 
 
+# Sphinx turns straight quotes into typographic ones ("smartquotes"); JupyterLab does not. The
+# comparison is about the computed words and numbers, so both sides are read with straight quotes.
+STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def lab_copy(notebook: str) -> Path:
     student = STUDENT / Path(notebook).name
     return student if student.exists() else ROOT / notebook
@@ -138,8 +143,8 @@ def test_chapter_reads_in_jupyterlab_as_in_the_book(lab, notebook):
     assert len(run.markdown) >= 5, f"{notebook}: only {len(run.markdown)} markdown cells were read"
     markup = raw_markup(run.markdown)
     assert not markup, f"{notebook}: raw MyST markup in JupyterLab:\n" + "\n".join(markup[:20])
-    prose = "\n".join(run.markdown)
-    expected = book_eval_values(notebook)
+    prose = "\n".join(run.markdown).translate(STRAIGHT_QUOTES)
+    expected = [v.translate(STRAIGHT_QUOTES) for v in book_eval_values(notebook)]
     assert expected, f"{notebook}: the book page shows no computed numbers in its prose"
     missing = [v for v in expected if v not in prose]
     assert not missing, (f"{notebook}: {len(missing)} of {len(expected)} numbers of the book's prose are not "
