@@ -78,6 +78,8 @@ def problems_of(notebook: str) -> list[str]:
     all_cells = cells(notebook)
     for i, cell in enumerate(all_cells):
         text = source(cell)
+        if "({eq}`" in text:
+            found.append(f"cell {i}: ({{eq}}`...`) shows as ((1)): the role already writes the parentheses")
         if GLUE.search(text):
             found.append(f"cell {i}: uses myst-nb glue; use {{eval}} with companion.prose instead")
         if cell["cell_type"] == "code":
@@ -151,7 +153,7 @@ def test_chapter_has_numbered_captioned_figures(notebook):
 def test_the_checks_can_fail(tmp_path, monkeypatch):
     nb = {"cells": [
         {"cell_type": "code", "metadata": {}, "source": "acc = 0.5\nfig = 1;"},
-        {"cell_type": "markdown", "metadata": {}, "source": "It is {eval}`pct(acc)` and {glue:text}`k`."},
+        {"cell_type": "markdown", "metadata": {}, "source": "It is {eval}`pct(acc)` and {glue:text}`k` ({eq}`eq-x`)."},
         {"cell_type": "code", "metadata": {}, "source": "acc = 0.6"},
         {"cell_type": "code", "metadata": {"tags": ["solution"]}, "source": "secret = 1"},
         {"cell_type": "markdown", "metadata": {}, "source": "{eval}`show(secret)`"},
@@ -159,7 +161,7 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
     (tmp_path / "x.ipynb").write_text(json.dumps(nb))
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     found = "\n".join(problems_of("x.ipynb"))
-    assert "ends with ';'" in found and "glue" in found
+    assert "ends with ';'" in found and "glue" in found and "((1))" in found
     assert "reads 'acc', assigned in cells [0, 2]" in found
     assert "only a solution cell" in found
     assert "0 numbered figures" in figure_problems("x.ipynb")[0]
