@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tools.student_kit import toc_files
+
 ROOT = Path(__file__).resolve().parent.parent
 
 _passed: dict[str, int] = defaultdict(int)
@@ -39,21 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def toc_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
     """The notebooks of the book, as paths relative to the repository root."""
-    toc = yaml.safe_load(toc_path.read_text())
-    files: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("file", "root") and isinstance(value, str):
-                    files.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
+    files = toc_files(yaml.safe_load(toc_path.read_text()))
     return [f + ".ipynb" for f in files if (ROOT / (f + ".ipynb")).exists()]
 
 

@@ -26,10 +26,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tools.browser import CHROMIUM_ARGS, chromium_path
+from tools.setup_course import TEST_ONLY  # the test-only settings a learner's run never carries
 
 ROOT = Path(__file__).resolve().parent.parent
-# What a learner's environment must not carry into the lab: the test-only settings.
-TEST_ONLY = ("MPLBACKEND", "COMPANION_PROGRESS")
 
 
 def free_port() -> int:

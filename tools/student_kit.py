@@ -60,8 +60,8 @@ that state no licence; see `companion/data/PROVENANCE.md`. How to cite: CITATION
 def toc_files(node) -> list[str]:
     """Every `file:` and `root:` entry of a parsed _toc.yml, in order.
 
-    (tests/nbval_guard.py reads the table of contents the same way, but it needs pytest, which a
-    learner's .venv does not have: `setup_course.py book` runs this module there.)
+    The one reader of the table of contents (the tests use it too). It lives here, not in the
+    tests, because a learner's .venv has no pytest and `setup_course.py book` runs this module.
     """
     if isinstance(node, dict):
         return [f for key, value in node.items()

@@ -5,12 +5,12 @@ error, no request leaving the machine, no broken image, its math typeset by the 
 MathJax, and its widgets rendered from their saved state.
 """
 
-import re
 
 import pytest
 
 from tests.nbval_guard import ROOT, toc_notebooks
 from tools.browser import HTML, browser, serve, visit
+from tools.student_kit import toc_files
 
 pytestmark = pytest.mark.book
 
@@ -18,9 +18,7 @@ pytestmark = pytest.mark.book
 def toc_pages() -> list[str]:
     import yaml
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    found = re.findall(r"(?:file|root): ([\w/.-]+)", yaml.safe_dump(toc))
-    return [f + ".html" for f in found]
+    return [f + ".html" for f in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))]
 
 
 @pytest.fixture(scope="module")
