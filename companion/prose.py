@@ -13,7 +13,7 @@ The format follows Python's format mini-language, so ``show(x, ".1%")`` is ``f"{
 from __future__ import annotations
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 
 class Shown:
@@ -37,7 +37,7 @@ class Shown:
 
 
 def _real(value, name: str = "value") -> float:
-    if isinstance(value, bool) or not isinstance(value, Real | int):
+    if isinstance(value, bool) or not isinstance(value, Real):
         try:
             value = float(value)  # NumPy and torch scalars
         except (TypeError, ValueError):
@@ -53,8 +53,8 @@ def show(value, spec: str = "") -> Shown:
     """``value`` formatted with a format spec, e.g. ``show(1234.5, ",.0f")`` -> 1,235."""
     if isinstance(value, str):
         return Shown(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Shown(format(value, spec))
+    if isinstance(value, Integral) and not isinstance(value, bool):  # NumPy integers too: 7, not 7.0
+        return Shown(format(int(value), spec))
     return Shown(format(_real(value), spec))
 
 

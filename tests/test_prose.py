@@ -1,0 +1,50 @@
+"""companion.prose: the values the chapters' {eval} roles show in the book and in JupyterLab."""
+
+import numpy as np
+import pytest
+import torch
+
+from companion.prose import Shown, choose, interval, pct, show
+
+
+def test_the_shown_text_has_no_quotes():
+    # JupyterLab shows the plain-text repr: a str would appear as '55.3%'.
+    assert repr(pct(0.5534)) == "55.3%" and str(pct(0.5534)) == "55.3%"
+    assert repr(show("inside")) == "inside"
+
+
+def test_formats_follow_the_format_mini_language():
+    assert show(1234.4, ",.0f") == "1,234"
+    assert show(5153, ",") == "5,153"
+    assert show(-0.40546, ".3f") == "-0.405"
+    assert pct(0.5, 0) == "50%"
+    assert interval(0.522, 0.709) == "[52.2%, 70.9%]"
+    assert interval(1.5, 2.25, 2, percent=False) == "[1.50, 2.25]"
+
+
+def test_numpy_and_torch_scalars_are_numbers():
+    assert pct(np.float32(0.25)) == "25.0%"
+    assert show(np.int64(7)) == "7"
+    assert pct(torch.tensor(0.125), 1) == "12.5%"
+
+
+def test_choose_says_the_phrase_that_holds():
+    assert choose(0.03 < 0.05, "helps", "makes no measurable difference") == "helps"
+    assert choose(np.bool_(False), "helps", "makes no measurable difference") == "makes no measurable difference"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), np.nan])
+def test_a_meaningless_number_is_refused(bad):
+    with pytest.raises(ValueError, match="meaningless"):
+        pct(bad)
+
+
+def test_non_numbers_and_reversed_intervals_are_refused():
+    with pytest.raises(TypeError, match="must be a number"):
+        pct([0.5])
+    with pytest.raises(ValueError, match="lower end is above"):
+        interval(0.7, 0.5)
+
+
+def test_shown_compares_by_its_text():
+    assert Shown("55.3%") == "55.3%" and hash(Shown("a")) == hash(Shown("a"))
