@@ -12,6 +12,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SETUP  := $(VENV)/.setup-done
 HTML   := _build/html/index.html
+HTML_ZH := _build/html/zh/index.html
 NOTEBOOKS := $(wildcard notebooks/*.ipynb book/*.ipynb book/*/*.ipynb)
 
 # Everything the rendered book is made from.
@@ -22,6 +23,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(shell find book notebooks companion -type
 # The student download (every chapter without solutions, the package, its data, the measured tables),
 # linked from the book: built before the book, which copies it into _build/html/_downloads/.
 KIT := _build/kit/lstm-cafe-student.zip
+KIT_ZH := _build/kit/zh/lstm-cafe-student.zip
 KIT_SOURCES := _toc.yml requirements.txt pyproject.toml LICENSE LICENSE-TEXT.md CITATION.cff \
                tools/student_kit.py tools/make_student.py tools/setup_course.py \
                $(shell find notebooks companion benchmarks -type f \( -name '*.ipynb' -o -name '*.py' \
@@ -37,7 +39,10 @@ TEST_ENV := MPLBACKEND=Agg COMPANION_PROGRESS=0
 # pip's per-machine index settings can print one warning per package; keep set-up output readable.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help setup book test lint unit notebooks student-notebooks book-check browser lab-test no-make-setup screenshot lab lab-check student bench clean
+# The Chinese edition's translations (Sphinx gettext catalogs, one per page, plus values.po).
+CATALOGS := $(shell find locales -name '*.po' 2>/dev/null)
+
+.PHONY: help setup book catalogs student-zh test lint unit notebooks student-notebooks book-check browser lab-test no-make-setup screenshot lab lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
@@ -57,17 +62,30 @@ $(SETUP): requirements.txt requirements-dev.txt pyproject.toml tools/setup_cours
 	@touch $@
 	@echo "Set-up done: $(VENV) holds the pinned requirements (learner + developer) and the companion package."
 
-book: $(HTML)  ## build the rendered book into _build/html
-	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+book: $(HTML) $(HTML_ZH)  ## build the rendered book, English (_build/html) and Chinese (_build/html/zh)
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html (中文版: file://$(CURDIR)/_build/html/zh/index.html)"
 
 $(KIT): $(SETUP) $(KIT_SOURCES)
 	$(BIN)/python -m tools.student_kit $@
+
+$(KIT_ZH): $(SETUP) $(KIT_SOURCES) $(CATALOGS) tools/translate_notebook.py
+	$(BIN)/python -m tools.student_kit $@ zh
 
 $(HTML): $(SETUP) $(BOOK_SOURCES) $(KIT)
 	# -W: warnings are errors; -n: a broken cross-reference is a warning, hence an error.
 	# A failed build may still have written index.html: remove it, so that the next make rebuilds.
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || { rm -f $@; exit 1; }
 	@touch $@
+
+# The Chinese edition reads the chapters as the English build executed them and the numbers its
+# {eval} roles recorded (tools/zh_edition.py): nothing is executed twice.
+$(HTML_ZH): $(HTML) $(KIT_ZH) $(CATALOGS) tools/zh_edition.py
+	$(BIN)/python -m tools.zh_edition build || { rm -f $@; exit 1; }
+
+catalogs: $(HTML)  ## refresh the Chinese catalogs (locales/) from the English sources; then translate what is new or fuzzy
+	$(BIN)/python -m tools.zh_edition catalogs
+	$(BIN)/python -m tools.po_check $(shell find locales -name '*.po') || \
+	  { echo "Translate the entries above (empty, or marked fuzzy because the English changed), then make book."; exit 1; }
 
 REPORTS := _build/reports
 JUNIT = --junitxml=$(REPORTS)/$(1).xml
@@ -98,10 +116,10 @@ notebooks: $(SETUP)  ## execute every notebook of the book with nbval, solutions
 student-notebooks: student  ## execute the student copies with nbval (fails if a chapter in _toc.yml did not run)
 	$(TEST_ENV) $(BIN)/python -m pytest student book $(NBVAL) --require-toc --student-dir=student -q $(call JUNIT,2-notebooks)
 
-book-check: $(HTML)  ## the book build (warnings as errors), then checks of the built pages
+book-check: $(HTML) $(HTML_ZH)  ## the book build (warnings as errors), then checks of the built pages
 	$(TEST_ENV) $(BIN)/python -m pytest tests -m book --ignore=tests/browser -q $(call JUNIT,3-book)
 
-browser: $(HTML) chromium  ## load every page in headless Chromium with the network blocked
+browser: $(HTML) $(HTML_ZH) chromium  ## load every page in headless Chromium with the network blocked
 	$(TEST_ENV) $(BIN)/python -m pytest tests/browser -q $(call JUNIT,4-browser)
 
 no-make-setup: $(SETUP)  ## the set-up without make (tools/setup_course.py) in a fresh clone, then a chapter (~2 min)
@@ -132,9 +150,12 @@ lab: $(SETUP)  ## JupyterLab on the chapters, with the course's kernel, figures 
 student: $(SETUP)  ## student copies of the notebooks, without solution cells, in student/
 	rm -rf student && $(BIN)/python -m tools.make_student notebooks student
 
+student-zh: $(SETUP)  ## the same in Chinese (中文学生版), prose from the catalogs, in student-zh/
+	rm -rf student-zh && $(BIN)/python -m tools.translate_notebook notebooks student-zh
+
 bench: $(SETUP)  ## the heavy experiments; writes benchmarks/results/ (minutes)
 	$(BIN)/python -m benchmarks.run_all
 
 clean:  ## remove the build, the student copies and the venv
-	rm -rf _build student $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf _build student student-zh $(VENV) .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -65,6 +65,25 @@ class PageReport:
     math_typeset: int = 0                                    # MathJax outputs rendered with a size
     widgets_in_source: int = 0
     widgets_rendered: int = 0
+    cjk_characters: int = 0                                  # Chinese characters in the article
+    cjk_glyphs: bool = False                                 # they draw as real glyphs, not as boxes
+    edition_link: str = ""                                   # the link to the other edition
+
+
+# Two different characters drawn in the article's font: with no CJK font both are the same empty box.
+CJK_PROBE = """() => {
+  const article = document.querySelector('article') || document.body;
+  const text = article.innerText || '';
+  const canvas = document.createElement('canvas');
+  canvas.width = 64; canvas.height = 64;
+  const g = canvas.getContext('2d');
+  const draw = (ch) => { g.clearRect(0, 0, 64, 64); g.font = '48px ' + getComputedStyle(article).fontFamily;
+                         g.fillText(ch, 4, 52); return canvas.toDataURL(); };
+  const link = document.querySelector('a.edition-switch');
+  return {count: (text.match(/[\u4e00-\u9fff]/g) || []).length,
+          glyphs: draw('中') !== draw('国') && draw('中') !== draw(' '),
+          link: link ? link.href : ''};
+}"""
 
 
 @contextlib.contextmanager
@@ -112,6 +131,8 @@ def visit(b, base: str, path: str, screenshot: Path | None = None) -> PageReport
             page.wait_for_selector(".jupyter-widgets", timeout=15000)
         report.widgets_rendered = page.locator(".jupyter-widgets").count()
     page.wait_for_load_state("networkidle")
+    cjk = page.evaluate(CJK_PROBE)
+    report.cjk_characters, report.cjk_glyphs, report.edition_link = cjk["count"], cjk["glyphs"], cjk["link"]
     report.broken_images = page.evaluate(
         "() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
     if screenshot is not None:

@@ -29,12 +29,16 @@ def student_copy(source: Path, label: str | None = None) -> nbformat.NotebookNod
 
     `label` is the path the notice names (default: `source` as given).
     """
-    nb = nbformat.read(source, as_version=4)
+    return without_solutions(nbformat.read(source, as_version=4), NOTICE.format(source=label or source.as_posix()))
+
+
+def without_solutions(nb: nbformat.NotebookNode, notice: str) -> nbformat.NotebookNode:
+    """`nb` without solution cells and outputs, with `notice` as its second cell."""
     nb.cells = [cell for cell in nb.cells if not is_solution(cell)]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    nb.cells.insert(1, nbformat.v4.new_markdown_cell(NOTICE.format(source=label or source.as_posix())))
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell(notice))
     return nb
 
 

@@ -89,18 +89,52 @@ def shipped_files() -> list[Path]:
     return sorted(set(files))
 
 
-def build(target: Path = KIT) -> Path:
-    """Write the zip to `target` (replaced atomically: a failed build leaves no half-written zip)."""
+README_ZH = """# 网吧里的 LSTM：学生版笔记本（中文）
+
+课程各章的学生版，已删去参考答案：先自己完成每个练习，再对照渲染版课本中的参考答案。
+代码与英文版完全相同，只有文字说明是中文。
+
+## 安装（Python 3.11，无需 make）
+
+    py -3.11 tools\\setup_course.py lab        # Windows（PowerShell）
+    python3.11 tools/setup_course.py lab      # macOS 与 Linux
+
+第一次运行会创建 `.venv`，安装锁定版本的依赖（默认是 PyTorch 的 CPU 版本，加 `--torch cuda` 可装 GPU 版）
+和 `companion` 包，然后在 `notebooks/` 上打开 JupyterLab。请在本文件夹中运行笔记本：它们会读取 `benchmarks/results/`。
+
+## 内容
+
+{chapters}
+
+## 许可
+
+代码（`companion/`、`benchmarks/`、`tools/` 与代码单元）：MIT，见 LICENSE。文字（Markdown 单元）：CC BY-NC 4.0，
+见 LICENSE-TEXT.md。`companion/data/` 中的价格数据来源见 `companion/data/PROVENANCE.md`。引用方式：CITATION.cff。
+"""
+
+
+def build(target: Path = KIT, language: str = "en") -> Path:
+    """Write the zip to `target` (replaced atomically: a failed build leaves no half-written zip).
+
+    language "zh": the Chinese student copies (tools.translate_notebook), prose from the catalogs.
+    """
+    from tools.translate_notebook import student_copy_zh
+
+    def copy(chapter: Path):
+        if language == "zh":
+            return student_copy_zh(chapter, f"notebooks/{chapter.stem}")
+        return student_copy(chapter, f"notebooks/{chapter.name}")
+
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
     names = chapters()
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as kit:
         for chapter in names:
-            kit.writestr(f"{TOP}/notebooks/{chapter.name}", nbformat.writes(student_copy(chapter, f"notebooks/{chapter.name}")))
+            kit.writestr(f"{TOP}/notebooks/{chapter.name}", nbformat.writes(copy(chapter)))
         for rel in shipped_files():
             kit.write(ROOT / rel, f"{TOP}/{rel.as_posix()}")
         listing = "\n".join(f"- `notebooks/{c.name}`" for c in names)
-        kit.writestr(f"{TOP}/README.md", README.format(chapters=listing))
+        kit.writestr(f"{TOP}/README.md", (README_ZH if language == "zh" else README).format(chapters=listing))
     partial.replace(target)
     print(f"Wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
           f"{len(names)} student notebooks, {target.stat().st_size / 1e6:.1f} MB.")
@@ -108,4 +142,6 @@ def build(target: Path = KIT) -> Path:
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else KIT)
+    # python -m tools.student_kit [TARGET.zip] [zh]
+    arguments = [a for a in sys.argv[1:] if a != "zh"]
+    build(Path(arguments[0]).resolve() if arguments else KIT, "zh" if "zh" in sys.argv[1:] else "en")

@@ -27,8 +27,9 @@ def site():
         yield b, base
 
 
-@pytest.mark.parametrize("path", toc_pages())
+@pytest.mark.parametrize("path", toc_pages() + ["zh/" + p for p in toc_pages()])
 def test_page(site, path):
+    """Both editions: English at the root, Chinese (中文版) under zh/."""
     b, base = site
     shot = ROOT / "_build" / "screenshots" / (path.replace("/", "_") + ".png")
     report = visit(b, base, path, screenshot=shot)
@@ -40,6 +41,15 @@ def test_page(site, path):
         assert report.math_typeset > 0, f"{path} has {report.math_in_source} equations but none was typeset"
     if report.widgets_in_source:
         assert report.widgets_rendered > 0, f"{path} has saved widgets but none rendered"
+    if path.startswith("zh/"):
+        assert report.cjk_characters > 100, f"{path} shows {report.cjk_characters} Chinese characters"
+        assert report.cjk_glyphs, f"{path}: Chinese characters draw as boxes (no CJK font: apt-get install fonts-noto-cjk)"
+    other = b.new_context()
+    try:
+        assert report.edition_link and other.request.get(report.edition_link).ok, \
+            f"{path} links the other edition at {report.edition_link!r}, which does not load"
+    finally:
+        other.close()
 
 
 def test_notebooks_are_pages():

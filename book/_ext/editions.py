@@ -1,0 +1,175 @@
+"""Two editions of the book, English and Chinese (中文版), from one execution.
+
+- The English build executes every chapter inline; each {eval} role of the prose asks the kernel.
+  This extension records the text every role showed, per page, in _build/editions/eval.json.
+- The Chinese build (tools/zh_edition.py) reads the chapters as the English build executed them,
+  with execution off. Its {eval} roles, in the English source and in the translated catalog
+  messages alike, replay the recorded text: both editions show the numbers of the same run.
+- Every page links to its counterpart in the other edition (a banner at the top).
+- In the Chinese build, a message of the English source that the catalogs lack is an error, so the
+  editions cannot drift apart silently (a changed English paragraph has no translation yet).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from docutils import nodes
+from myst_nb.core.variables import RetrievalError
+from myst_nb.ext.eval import EvalRoleAny, retrieve_eval_data
+from sphinx.application import Sphinx
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
+from sphinx.util.nodes import extract_messages
+
+logger = logging.getLogger(__name__)
+
+WORD = re.compile(r"[A-Za-z]{2,}")   # as tools/zh_edition.py: a value with a word needs a translation
+# myst-nb drops the quotes of a string's repr the same way.
+_QUOTED = re.compile(r"^(['\"]).*\1$", re.DOTALL)
+SWITCH = {  # the banner each edition shows: the other edition's name, in its own language
+    "en": ("中文版", "阅读本页的中文版"),
+    "zh_CN": ("English", "Read this page in English"),
+}
+
+
+def _values_path(app: Sphinx) -> Path:
+    """Where the recorded values live: the English build writes, the Chinese build reads."""
+    if app.config.editions_eval_values:
+        return Path(app.config.editions_eval_values)
+    return Path(app.outdir).parent / "editions" / "eval.json"
+
+
+def _replaying(app: Sphinx) -> bool:
+    return bool(app.config.editions_eval_values)
+
+
+class RecordedEval(EvalRoleAny):
+    """{eval}: ask the kernel and record the answer (English build), or replay it (Chinese build)."""
+
+    def run(self):
+        env = self.document.settings.env
+        if _replaying(env.app):
+            return self._replay(env)
+        try:
+            outputs = retrieve_eval_data(self.document, self.text)
+        except RetrievalError:
+            return super().run()          # myst-nb words the warning (e.g. no kernel)
+        texts = [o.data.get("text/plain") for o in outputs]
+        if len(texts) == 1 and texts[0] is not None:
+            shown = texts[0][1:-1] if _QUOTED.match(texts[0]) else texts[0]
+            env.editions_eval.setdefault(env.docname, {})[self.text] = shown
+        return super().run()
+
+    def _replay(self, env):
+        recorded = env.app.editions_recorded.get(env.docname, {})
+        if self.text not in recorded and env.app.builder.name == "gettext":
+            recorded = {self.text: self.text}   # extraction reads the role's source, not its value
+        if self.text not in recorded:
+            message = (f"{{eval}}`{self.text}` has no recorded value for {env.docname}: the English build "
+                       "records one for every role it evaluates; rebuild it (make book).")
+            return [], [self.inliner.reporter.error(message, line=self.line)]
+        text = recorded[self.text]
+        if WORD.search(text):   # words ("helps", "2017-09-01 to 2017-11-17") are translated too
+            if text not in env.app.editions_values:
+                message = (f"{{eval}}`{self.text}` shows {text!r}, which values.po does not translate: run "
+                           "`make catalogs`, then translate the new entry of values.po.")
+                return [], [self.inliner.reporter.error(message, line=self.line)]
+            text = env.app.editions_values[text]
+        return [nodes.inline(text, text, classes=["output", "text_plain"])], []
+
+
+class RequireTranslation(SphinxTransform):
+    """Chinese build: every message of the English page must be in the page's catalog."""
+
+    default_priority = 21   # right after sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs) -> None:
+        if self.config.language in (None, "en"):
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        known = getattr(catalog, "_catalog", {}) if found else {}
+        for node, message in extract_messages(self.document):
+            # A message with no English word ("练习", a formula, a number) needs no translation.
+            if message not in known and WORD.search(message) and not _is_code_or_math(node):
+                short = message if len(message) < 90 else message[:87] + "..."
+                logger.warning(f"no Chinese translation for {short!r}: run `make catalogs`, then translate "
+                               f"the new entry of locales/{self.config.language}/LC_MESSAGES/{domain}.po",
+                               location=node, type="editions", subtype="untranslated")
+
+
+def _is_code_or_math(node) -> bool:
+    return isinstance(node, (nodes.math_block, nodes.literal_block, nodes.raw))
+
+
+def _purge(app, env, docname) -> None:
+    env.editions_eval.pop(docname, None)
+
+
+def _merge(app, env, docnames, other) -> None:
+    env.editions_eval.update(other.editions_eval)
+
+
+def _start(app: Sphinx) -> None:
+    if not hasattr(app.env, "editions_eval"):
+        app.env.editions_eval = {}
+    app.editions_recorded, app.editions_values = {}, {}
+    if _replaying(app):
+        app.editions_values = _values_catalog(app)
+        path = _values_path(app)
+        if not path.exists() and app.builder.name != "gettext":
+            raise FileNotFoundError(f"{path} is missing: build the English book first (make book), "
+                                    "which records the values the Chinese edition shows.")
+        if path.exists():
+            app.editions_recorded = json.loads(path.read_text(encoding="utf-8"))
+
+
+def _values_catalog(app: Sphinx) -> dict[str, str]:
+    """values.po: the translations of the words {eval} roles print (not a page's catalog)."""
+    path = Path(app.srcdir, app.config.locale_dirs[0], app.config.language, "LC_MESSAGES", "values.po")
+    if not path.exists():
+        return {}
+    with open(path, "rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+
+
+def _write_values(app: Sphinx, exception) -> None:
+    if exception is not None or _replaying(app) or app.builder.name != "html":
+        return
+    path = _values_path(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(app.env.editions_eval, ensure_ascii=False, indent=1, sort_keys=True),
+                    encoding="utf-8")
+
+
+def _switch_banner(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """A link to this page in the other edition: English at the root, Chinese under zh/."""
+    language = app.config.language or "en"
+    if language not in SWITCH:
+        return
+    to_root = "../" * pagename.count("/")
+    target = f"{to_root}zh/{pagename}.html" if language == "en" else f"{to_root}../{pagename}.html"
+    other = "zh-CN" if language == "en" else "en"
+    name, label = SWITCH[language]
+    context["theme_announcement"] = (
+        f'<a class="edition-switch" href="{target}" hreflang="{other}" lang="{other}">{label} · {name}</a>')
+
+
+def setup(app: Sphinx) -> dict:
+    # Empty in the English build (record); the Chinese build's _config.yml names the recorded file.
+    app.add_config_value("editions_eval_values", "", "env")
+    app.add_role("eval", RecordedEval(), override=True)
+    app.add_transform(RequireTranslation)
+    app.connect("builder-inited", _start)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("build-finished", _write_values)
+    app.connect("html-page-context", _switch_banner)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

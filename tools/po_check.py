@@ -1,0 +1,89 @@
+"""Checks of a translated catalog: every entry translated, and the MyST markup kept intact.
+
+    python -m tools.po_check locales/zh_CN/LC_MESSAGES/notebooks/02_baseline.po [...]
+
+A translation may reorder a sentence, but what the English computes or links must survive it: the
+{eval} expressions (they print the chapter's numbers), the targets of cross-references, citations,
+links and glossary terms, inline code and math, and every number typed in the English.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROLE = re.compile(r"\{(\w+)\}`([^`]*)`")
+CODE = re.compile(r"(?<![{}\w])`([^`]+)`")
+MATH = re.compile(r"(?<!\\)\$([^$]+)\$")
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
+
+
+def _role_keys(text: str) -> Counter:
+    """What each role points at: the target, never the shown text (which a translation changes)."""
+    keys = Counter()
+    for name, body in ROLE.findall(text):
+        explicit = EXPLICIT.match(body)
+        target = explicit.group(2) if explicit and name != "eval" else body
+        keys[(name, target.strip().lower() if name == "term" else target.strip())] += 1
+    return keys
+
+
+def _without_roles(text: str) -> str:
+    return ROLE.sub(" ", text)
+
+
+def markup_problems(msgid: str, msgstr: str) -> list[str]:
+    """What the translation `msgstr` of `msgid` lost or changed; empty when it kept everything."""
+    problems = []
+    lost_roles = _role_keys(msgid) - _role_keys(msgstr)
+    extra_roles = _role_keys(msgstr) - _role_keys(msgid)
+    if lost_roles or extra_roles:
+        problems.append(f"roles differ: missing {sorted(lost_roles)}, added {sorted(extra_roles)}")
+    plain_id, plain_str = _without_roles(msgid), _without_roles(msgstr)
+    for what, pattern in (("inline code", CODE), ("math", MATH), ("link target", LINK_TARGET)):
+        if Counter(pattern.findall(plain_id)) != Counter(pattern.findall(plain_str)):
+            problems.append(f"{what} differs: {pattern.findall(plain_id)} -> {pattern.findall(plain_str)}")
+    prose_id = MATH.sub(" ", CODE.sub(" ", plain_id))
+    prose_str = MATH.sub(" ", CODE.sub(" ", plain_str))
+    lost_numbers = set(NUMBER.findall(prose_id)) - set(NUMBER.findall(prose_str))
+    if lost_numbers:
+        problems.append(f"numbers missing from the translation: {sorted(lost_numbers)}")
+    return problems
+
+
+def catalog_problems(path: Path) -> list[str]:
+    """Every problem of one .po file: fuzzy, untranslated, obsolete, or markup lost."""
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    problems = [f"{path}: obsolete entry {msgid!r:.70}" for msgid in catalog.obsolete]
+    for message in catalog:
+        if not message.id:
+            continue
+        where = f"{path}: {message.id!r:.70}"
+        if message.fuzzy:
+            problems.append(f"{where}: fuzzy (the English changed: check the translation, drop the flag)")
+        elif not message.string:
+            problems.append(f"{where}: untranslated")
+        else:
+            problems += [f"{where}: {p}" for p in markup_problems(message.id, message.string)]
+    return problems
+
+
+def main(paths: list[str]) -> int:
+    if not paths:
+        print("usage: python -m tools.po_check FILE.po [...]")
+        return 2
+    problems = [p for path in paths for p in catalog_problems(Path(path))]
+    print("\n".join(problems) if problems else "OK")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,126 @@
+"""A chapter in Chinese for JupyterLab: its Markdown cells and figure captions taken from the catalog.
+
+    python -m tools.translate_notebook notebooks student-zh     # Chinese student copies
+
+The rendered Chinese book translates the chapters with Sphinx (tools/zh_edition.py). A learner in
+JupyterLab reads the notebook itself, so this module writes the same translations into the
+notebook's cells: each catalog entry (a paragraph, a title, a list item, a table cell, a caption)
+replaces its English source where it stands. Code cells are untouched, so the {eval} roles and the
+figures compute what the English chapter computes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from babel.messages.pofile import read_po
+
+from tools.make_student import without_solutions
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGS = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
+NOTICE_ZH = ("*学生版，由 `{source}` 生成：参考答案已删去。请先自己完成每个练习，再对照渲染版课本中的参考答案。*")
+# Between two words of a message: any whitespace, including a line break inside a block quote.
+GAP = r"(?:\s*\n[ \t]*(?:>[ \t]*)*|[ \t]+)"
+# A message stands alone in its block: after a line start, a list or heading marker, a table bar or
+# a directive's name; before the line's end or a table bar.
+BEFORE, AFTER = r"(?:(?<=^)|(?<=[\s|>]))", r"(?=[ \t]*(?:$|\|))"
+
+
+def load_catalog(page: str) -> dict[str, str]:
+    """The translated entries of one page's catalog (page as in _toc.yml, e.g. notebooks/02_baseline),
+    or of values.po (page "values")."""
+    path = CATALOGS / f"{page}.po"
+    if not path.exists():
+        raise SystemExit(f"No catalog {path.relative_to(ROOT)}: run `make catalogs` and translate it.")
+    with open(path, "rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+
+
+def _literals(code: str, values: dict[str, str]) -> str:
+    """`code` with the words it gives choose() or show() in Chinese (values.po), so that a verdict
+    computed in JupyterLab prints Chinese; the condition, and hence the branch taken, is unchanged."""
+    for english in sorted(values, key=len, reverse=True):
+        for quote in ('"', "'"):
+            code = code.replace(f"{quote}{english}{quote}", json.dumps(values[english], ensure_ascii=False))
+    return code
+
+
+def _pattern(message: str) -> re.Pattern:
+    words = [re.escape(word) for word in message.split()]
+    return re.compile(BEFORE + GAP.join(words) + AFTER, re.MULTILINE)
+
+
+def translate_text(source: str, catalog: dict[str, str]) -> tuple[str, set[str]]:
+    """`source` with every catalog message found in it translated; also the messages used.
+
+    Longer messages go first, so that a short one (a title such as "Exercise") never replaces a
+    piece of a longer paragraph.
+    """
+    used = set()
+    for message in sorted(catalog, key=len, reverse=True):
+        pattern = _pattern(message)
+        translation = catalog[message]
+        source, count = pattern.subn(lambda _, text=translation: text, source)
+        if count:
+            used.add(message)
+    return source, used
+
+
+def _translate_metadata(cell, catalog: dict[str, str], used: set[str]) -> None:
+    """Figure captions and alt texts live in a code cell's metadata (myst-nb's mystnb.figure, image)."""
+    mystnb = cell.get("metadata", {}).get("mystnb", {})
+    for owner, key in ((mystnb.get("figure", {}), "caption"), (mystnb.get("image", {}), "alt")):
+        text = owner.get(key)
+        if isinstance(text, str) and " ".join(text.split()) in catalog:
+            owner[key] = catalog[" ".join(text.split())]
+            used.add(" ".join(text.split()))
+
+
+def translated_notebook(path: Path, page: str) -> tuple[nbformat.NotebookNode, set[str]]:
+    """The notebook at `path` in Chinese, and the catalog messages it did not contain.
+
+    A message the notebook does not contain comes from what the chapter prints (a figure's alt
+    text is in its metadata, so it is found); the test of the Chinese student copies requires none.
+    """
+    catalog, values = load_catalog(page), load_catalog("values")
+    nb = nbformat.read(path, as_version=4)
+    used: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source, found = translate_text(cell.source, catalog)
+            used |= found
+        else:
+            _translate_metadata(cell, catalog, used)
+        cell.source = _literals(cell.source, values)
+    nb.metadata.setdefault("language_info", {})
+    nb.metadata["lstm_cafe_language"] = "zh_CN"
+    return nb, set(catalog) - used
+
+
+def student_copy_zh(path: Path, page: str) -> nbformat.NotebookNode:
+    """The Chinese student copy: translated, then solutions and outputs removed as in English."""
+    nb, _ = translated_notebook(path, page)
+    return without_solutions(nb, NOTICE_ZH.format(source=f"{page}.ipynb"))
+
+
+def main(src: str = "notebooks", dst: str = "student-zh") -> list[Path]:
+    chapters = sorted(Path(src).glob("*.ipynb"))
+    if not chapters:
+        raise SystemExit(f"No notebooks in {src}/: run this from the course repository's root.")
+    Path(dst).mkdir(parents=True, exist_ok=True)
+    written = []
+    for chapter in chapters:
+        target = Path(dst) / chapter.name
+        nbformat.write(student_copy_zh(chapter, f"{Path(src).name}/{chapter.stem}"), target)
+        written.append(target)
+    print(f"Wrote {len(written)} Chinese student notebooks to {dst}/ (solution cells removed).")
+    return written
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

@@ -1,0 +1,208 @@
+"""The Chinese edition (中文版): built from the English sources and the catalogs in locales/.
+
+    python -m tools.zh_edition stage      # _build/zh/src: the book's sources, chapters as executed
+    python -m tools.zh_edition catalogs   # refresh locales/zh_CN/*.po from the English sources
+    python -m tools.zh_edition build      # the Chinese book into _build/html/zh/
+
+Both editions show the numbers of one execution. The English build executes every chapter (inline,
+so that the prose's {eval} roles read the kernel) and records each role's text
+(book/_ext/editions.py). The Chinese build reads the chapters as that build wrote them, outputs
+included, with execution off, and its {eval} roles replay the recorded text. Nothing runs twice.
+
+The catalogs are Sphinx gettext catalogs, one per page (gettext_compact off), kept in step with the
+English sources by sphinx-intl; `tests/test_zh_catalogs.py` fails on a stale or missing translation.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from tools.student_kit import toc_files
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+EXECUTED = BUILD / "jupyter_execute"   # where the English build writes the executed chapters
+STAGE = BUILD / "zh" / "src"
+LOCALES = ROOT / "locales"
+LANGUAGE = "zh_CN"
+OUT = BUILD / "html" / "zh"
+TITLE_ZH = "网吧里的 LSTM"
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+WORD = re.compile(r"[A-Za-z]{2,}")   # a value with a word in it needs a translation
+RECORDED = BUILD / "editions" / "eval.json"   # written by the English build (book/_ext/editions.py)
+VALUES = "values"   # the catalog of the words {eval} roles print: locales/zh_CN/LC_MESSAGES/values.po
+# What the Chinese build reads besides the pages themselves.
+SHARED = ["_toc.yml", "book/_ext", "book/_static", "book/references.bib", "LICENSE", "LICENSE-TEXT.md", "CITATION.cff"]
+
+
+def _pages() -> list[str]:
+    return toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+
+
+def _source_of(page: str) -> Path:
+    for suffix in (".md", ".ipynb"):
+        if (ROOT / (page + suffix)).exists():
+            return ROOT / (page + suffix)
+    raise SystemExit(f"_toc.yml lists {page}, but neither {page}.md nor {page}.ipynb exists.")
+
+
+def zh_config() -> dict:
+    """The English _config.yml, switched to Chinese, execution off and the catalogs in locales/."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["title"] = TITLE_ZH
+    config["execute"]["execute_notebooks"] = "off"
+    sphinx = config["sphinx"]["config"]
+    # The gettext builder reads the outputs as the html builder shows them, so that the alt text of
+    # every figure is extracted (myst-nb's gettext default keeps text outputs only).
+    html_priority = ["application/vnd.jupyter.widget-view+json", "application/javascript", "text/html",
+                     "image/svg+xml", "image/png", "image/gif", "image/jpeg", "text/markdown", "text/latex", "text/plain"]
+    sphinx["nb_mime_priority_overrides"] = [["gettext", mime, 10 * (rank + 1)] for rank, mime in enumerate(html_priority)]
+    sphinx.update(language=LANGUAGE, locale_dirs=[str(LOCALES)], gettext_compact=False,
+                  gettext_uuid=False, gettext_location=False,
+                  editions_eval_values=str(RECORDED))
+    return config
+
+
+def stage() -> Path:
+    """_build/zh/src: every page of _toc.yml, the chapters as the English build executed them."""
+    missing = [p for p in _pages() if _source_of(p).suffix == ".ipynb" and not (EXECUTED / (p + ".ipynb")).exists()]
+    if missing:
+        raise SystemExit(f"No executed copy of {', '.join(missing)} in {EXECUTED.relative_to(ROOT)}/: "
+                         "build the English book first (make book).")
+    shutil.rmtree(STAGE, ignore_errors=True)
+    for page in _pages():
+        source = _source_of(page)
+        origin = EXECUTED / (page + ".ipynb") if source.suffix == ".ipynb" else source
+        target = STAGE / (page + source.suffix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(origin, target)
+    for shared in SHARED:
+        origin, target = ROOT / shared, STAGE / shared
+        if origin.is_dir():
+            shutil.copytree(origin, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, target)
+    # The pages link the student download at /_build/kit/lstm-cafe-student.zip: in the Chinese
+    # edition that path holds the Chinese student copies (make's _build/kit/zh/, tools.student_kit).
+    (STAGE / "_build").mkdir(exist_ok=True)
+    (STAGE / "_build" / "kit").symlink_to(BUILD / "kit" / "zh")
+    (STAGE / "_config.yml").write_text(yaml.safe_dump(zh_config(), allow_unicode=True, sort_keys=False))
+    return STAGE
+
+
+def _jupyter_book(*args: str) -> None:
+    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(STAGE), *args], check=True)
+
+
+def extract(pot: Path = BUILD / "zh" / "gettext") -> Path:
+    """The English messages as gettext templates in `pot`: one .pot per page, and values.pot."""
+    stage()
+    scratch = pot.parent / f"{pot.name}-out"
+    shutil.rmtree(pot, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    _jupyter_book("--path-output", str(scratch), "--builder", "custom", "--custom-builder", "gettext")
+    shutil.move(scratch / "_build" / "gettext", pot)
+    shutil.rmtree(scratch)
+    write_values_pot(pot)
+    return pot
+
+
+def catalogs() -> None:
+    """Merge the English messages into locales/zh_CN/LC_MESSAGES/*.po (sphinx-intl marks changed
+    messages fuzzy and adds new ones empty; tools.po_check lists what is left to translate)."""
+    pot = extract()
+    subprocess.run([str(Path(sys.executable).parent / "sphinx-intl"), "update", "-p", str(pot), "-d", str(LOCALES),
+                    "-l", LANGUAGE, "-w", "76"], check=True)
+    for po in sorted((LOCALES / LANGUAGE / "LC_MESSAGES").rglob("*.po")):
+        _drop_obsolete(po)
+
+
+def _drop_obsolete(po: Path) -> None:
+    """sphinx-intl keeps the translation of a removed message as a comment (#~): drop it, so that
+    a catalog holds exactly the English source's messages (a changed one is kept, marked fuzzy)."""
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    if catalog.obsolete:
+        catalog.obsolete.clear()
+        with open(po, "wb") as handle:
+            write_po(handle, catalog, width=76)
+
+
+def chosen_words(code: str) -> list[str]:
+    """The string literals given to companion.prose.choose or show in `code` (an expression or a cell).
+
+    These are the words a role can print ("helps", "does not help"): every branch is collected,
+    so that a rerun which flips a verdict still finds its translation.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []   # a cell with an IPython magic holds no choose() call
+    return [arg.value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("choose", "show")
+            for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            and WORD.search(arg.value)]
+
+
+def value_messages() -> dict[str, list[str]]:
+    """Every word-bearing text an {eval} role of the book can show, with where it comes from.
+
+    The words of choose() and show() calls in the chapters, and whatever else with words the
+    English build recorded (a period "2017-09-01 to 2017-11-17", a model's name).
+    """
+    found: dict[str, list[str]] = {}
+    for page in _pages():
+        source = _source_of(page)
+        if source.suffix != ".ipynb":
+            continue
+        for cell in nbformat.read(source, as_version=4).cells:
+            codes = EVAL_ROLE.findall(cell.source) if cell.cell_type == "markdown" else [cell.source]
+            for code in codes:
+                for words in chosen_words(code):
+                    found.setdefault(words, []).append(page)
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8")) if RECORDED.exists() else {}
+    for page, values in recorded.items():
+        for expression, text in values.items():
+            if WORD.search(text):
+                found.setdefault(text, []).append(f"{page}: {{eval}}`{expression}`")
+    return found
+
+
+def write_values_pot(folder: Path) -> Path:
+    if not RECORDED.exists():
+        raise SystemExit(f"{RECORDED} is missing: build the English book first (make book).")
+    catalog = Catalog(project="An LSTM in an Internet Café", fuzzy=False)
+    for message, origins in value_messages().items():
+        catalog.add(message, auto_comments=sorted(set(origins)))
+    path = folder / f"{VALUES}.pot"
+    with open(path, "wb") as handle:
+        write_po(handle, catalog, width=0)
+    return path
+
+
+def build() -> None:
+    """The Chinese book: -W -n as the English one; written into _build/html/zh/."""
+    stage()
+    out = BUILD / "zh" / "out"
+    _jupyter_book("--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going")
+    shutil.rmtree(OUT, ignore_errors=True)
+    shutil.copytree(out / "_build" / "html", OUT)
+
+
+if __name__ == "__main__":
+    commands = {"stage": stage, "catalogs": catalogs, "build": build}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        raise SystemExit(f"usage: python -m tools.zh_edition {{{'|'.join(commands)}}}")
+    commands[sys.argv[1]]()
