@@ -128,7 +128,7 @@ no-make-setup: $(SETUP)  ## the set-up without make (tools/setup_course.py) in a
 screenshot: $(HTML) chromium  ## a PNG of the page with an equation, network blocked: _build/screenshot.png
 	$(BIN)/python -m tools.screenshot book/intro.html _build/screenshot.png
 
-lab-test: $(HTML) student chromium  ## every chapter (student copy) in a real JupyterLab: rendered prose, numbers, figures
+lab-test: $(HTML) $(HTML_ZH) student student-zh chromium  ## every chapter (student copy) in a real JupyterLab: rendered prose, numbers, figures
 	# One thread, as the book build of `make test`: the numbers of both runs are compared.
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests/lab -m lab -q $(call JUNIT,5-lab)
 

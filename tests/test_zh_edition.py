@@ -15,7 +15,7 @@ from tests.nbval_guard import ROOT
 from tools.po_check import catalog_problems
 from tools.student_kit import toc_files
 from tools.translate_notebook import _literals, load_catalog, translated_notebook
-from tools.zh_checks import catalog_drift, english_runs, page_numbers, shared_runs
+from tools.zh_checks import catalog_drift, english_runs, page_numbers, page_prose, shared_runs
 
 CATALOGS = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
 SEED = ROOT.parent / "shared" / "seed" / "episode-02.zh.txt"
@@ -142,12 +142,9 @@ def test_the_number_comparison_has_numbers_to_compare():
 
 @pytest.mark.book
 def test_chinese_pages_share_no_run_of_12_characters_with_the_novel(seed):
-    from bs4 import BeautifulSoup
-
     copied = {}
     for page in pages():
-        soup = BeautifulSoup((HTML / "zh" / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
-        if runs := shared_runs(soup.select_one("article").get_text(" "), seed):
+        if runs := shared_runs(page_prose((HTML / "zh" / f"{page}.html").read_text(encoding="utf-8")), seed):
             copied[page] = runs
     assert not copied, f"Chinese pages sharing 12+ characters with the novel: {copied}"
 

@@ -72,6 +72,17 @@ def shared_runs(text: str, source: str, run: int = RUN, allowed: list[str] = ALL
     return found
 
 
+def page_prose(html: str) -> str:
+    """The prose of a built page: its article without code cells, outputs and inline code, which
+    both editions share (the code is the English edition's; the no-copy rule for it is checked there)."""
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    for shared in article.select(".cell_input, .cell_output, pre, code"):
+        shared.decompose()
+    return article.get_text(" ")
+
+
 def page_numbers(html: str) -> dict[str, Counter]:
     """The computed numbers a built page shows: in its prose ({eval} roles), outputs and figures.
 
@@ -81,6 +92,8 @@ def page_numbers(html: str) -> dict[str, Counter]:
     from bs4 import BeautifulSoup
 
     article = BeautifulSoup(html, "html.parser").select_one("article") or BeautifulSoup(html, "html.parser")
+    for caption in article.select(".cell_output figcaption"):
+        caption.decompose()   # a figure's caption is prose, translated; its image is compared below
     outputs = article.select(".cell_output")
     prose_values = [s.get_text() for s in article.select("span.output.text_plain")
                     if s.find_parent(class_="cell_output") is None]

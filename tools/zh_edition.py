@@ -57,8 +57,12 @@ def _source_of(page: str) -> Path:
     raise SystemExit(f"_toc.yml lists {page}, but neither {page}.md nor {page}.ipynb exists.")
 
 
-def zh_config() -> dict:
-    """The English _config.yml, switched to Chinese, execution off and the catalogs in locales/."""
+def zh_config(translate: bool = True) -> dict:
+    """The English _config.yml, switched to Chinese, execution off and the catalogs in locales/.
+
+    translate=False: the same without the catalogs, to extract the English messages (with them,
+    Sphinx would hand the extraction some messages already translated, e.g. a figure's alt text).
+    """
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["title"] = TITLE_ZH
     config["execute"]["execute_notebooks"] = "off"
@@ -68,13 +72,36 @@ def zh_config() -> dict:
     html_priority = ["application/vnd.jupyter.widget-view+json", "application/javascript", "text/html",
                      "image/svg+xml", "image/png", "image/gif", "image/jpeg", "text/markdown", "text/latex", "text/plain"]
     sphinx["nb_mime_priority_overrides"] = [["gettext", mime, 10 * (rank + 1)] for rank, mime in enumerate(html_priority)]
-    sphinx.update(language=LANGUAGE, locale_dirs=[str(LOCALES)], gettext_compact=False,
+    sphinx.update(language=LANGUAGE if translate else "en", locale_dirs=[str(LOCALES)] if translate else [],
+                  gettext_compact=False,
                   gettext_uuid=False, gettext_location=False,
                   editions_eval_values=str(RECORDED))
     return config
 
 
-def stage() -> Path:
+def as_rendered(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The executed chapter with its outputs as the English page shows them.
+
+    With nb_merge_streams, myst-nb merges a cell's stdout (and stderr) into its first stream output
+    in place while rendering, and then saves the executed copy with the later streams still in it.
+    Read again, the copy would show those lines twice; the first stream of each name already holds
+    them all.
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            seen: set[str] = set()
+            kept = []
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream":
+                    if output["name"] in seen:
+                        continue
+                    seen.add(output["name"])
+                kept.append(output)
+            cell.outputs = kept
+    return nb
+
+
+def stage(translate: bool = True) -> Path:
     """_build/zh/src: every page of _toc.yml, the chapters as the English build executed them."""
     missing = [p for p in _pages() if _source_of(p).suffix == ".ipynb" and not (EXECUTED / (p + ".ipynb")).exists()]
     if missing:
@@ -83,10 +110,12 @@ def stage() -> Path:
     shutil.rmtree(STAGE, ignore_errors=True)
     for page in _pages():
         source = _source_of(page)
-        origin = EXECUTED / (page + ".ipynb") if source.suffix == ".ipynb" else source
         target = STAGE / (page + source.suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(origin, target)
+        if source.suffix == ".ipynb":
+            nbformat.write(as_rendered(nbformat.read(EXECUTED / (page + ".ipynb"), as_version=4)), target)
+        else:
+            shutil.copy2(source, target)
     for shared in SHARED:
         origin, target = ROOT / shared, STAGE / shared
         if origin.is_dir():
@@ -98,7 +127,7 @@ def stage() -> Path:
     # edition that path holds the Chinese student copies (make's _build/kit/zh/, tools.student_kit).
     (STAGE / "_build").mkdir(exist_ok=True)
     (STAGE / "_build" / "kit").symlink_to(BUILD / "kit" / "zh")
-    (STAGE / "_config.yml").write_text(yaml.safe_dump(zh_config(), allow_unicode=True, sort_keys=False))
+    (STAGE / "_config.yml").write_text(yaml.safe_dump(zh_config(translate), allow_unicode=True, sort_keys=False))
     return STAGE
 
 
@@ -108,7 +137,7 @@ def _jupyter_book(*args: str) -> None:
 
 def extract(pot: Path = BUILD / "zh" / "gettext") -> Path:
     """The English messages as gettext templates in `pot`: one .pot per page, and values.pot."""
-    stage()
+    stage(translate=False)
     scratch = pot.parent / f"{pot.name}-out"
     shutil.rmtree(pot, ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
@@ -196,6 +225,9 @@ def build() -> None:
     """The Chinese book: -W -n as the English one; written into _build/html/zh/."""
     stage()
     out = BUILD / "zh" / "out"
+    # From scratch (about 30 s, nothing executes): an incremental build would keep pages read
+    # before a change of the extension or of the English build it replays.
+    shutil.rmtree(out, ignore_errors=True)
     _jupyter_book("--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going")
     shutil.rmtree(OUT, ignore_errors=True)
     shutil.copytree(out / "_build" / "html", OUT)

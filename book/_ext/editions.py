@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from docutils import nodes
 from myst_nb.core.variables import RetrievalError
 from myst_nb.ext.eval import EvalRoleAny, retrieve_eval_data
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
@@ -32,9 +33,9 @@ logger = logging.getLogger(__name__)
 WORD = re.compile(r"[A-Za-z]{2,}")   # as tools/zh_edition.py: a value with a word needs a translation
 # myst-nb drops the quotes of a string's repr the same way.
 _QUOTED = re.compile(r"^(['\"]).*\1$", re.DOTALL)
-SWITCH = {  # the banner each edition shows: the other edition's name, in its own language
-    "en": ("中文版", "阅读本页的中文版"),
-    "zh_CN": ("English", "Read this page in English"),
+SWITCH = {  # the banner each edition shows, in the other edition's language
+    "en": "阅读本页的中文版 (Chinese edition)",
+    "zh_CN": "Read this page in English (英文版)",
 }
 
 
@@ -84,6 +85,64 @@ class RecordedEval(EvalRoleAny):
         return [nodes.inline(text, text, classes=["output", "text_plain"])], []
 
 
+CJK_EDGE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+class TightenChineseValues(SphinxTransform):
+    """No space between a Chinese word and a Chinese value ("区间 之内" -> "区间之内").
+
+    The translations put a space around every {eval} role, right for a number ("为 52.3%"); when
+    the role prints Chinese words (values.po), Chinese typesetting wants none.
+    """
+
+    default_priority = 102
+
+    def apply(self, **kwargs) -> None:
+        if self.config.language in (None, "en"):
+            return
+        for value in list(self.document.findall(nodes.inline)):
+            if "text_plain" not in value.get("classes", []) or not value.astext():
+                continue
+            text = value.astext()
+            before, after = _sibling(value, -1), _sibling(value, +1)
+            if CJK_EDGE.match(text[0]) and isinstance(before, nodes.Text) and re.search(r"\S\s+$", str(before)) \
+                    and CJK_EDGE.match(str(before).rstrip()[-1]):
+                before.parent.replace(before, nodes.Text(str(before).rstrip()))
+            if CJK_EDGE.match(text[-1]) and isinstance(after, nodes.Text) and re.match(r"^\s+\S", str(after)) \
+                    and CJK_EDGE.match(str(after).lstrip()[0]):
+                after.parent.replace(after, nodes.Text(str(after).lstrip()))
+
+
+def _sibling(node, step: int):
+    parent = node.parent
+    index = parent.index(node) + step
+    return parent[index] if 0 <= index < len(parent) else None
+
+
+def _page_catalog(transform: SphinxTransform) -> dict[str, str]:
+    """The translations of the page being read (its catalog in locale_dirs), or {} in English."""
+    if transform.config.language in (None, "en"):
+        return {}
+    domain = docname_to_domain(transform.env.docname, transform.config.gettext_compact)
+    dirs = [str(Path(transform.env.srcdir, d)) for d in transform.config.locale_dirs]
+    catalog, found = init_locale(dirs, transform.config.language, domain)
+    return getattr(catalog, "_catalog", {}) if found else {}
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """The part captions of _toc.yml ("Chapters"): sphinx-external-toc inserts them (priority 100)
+    after Sphinx translated the page (20), so they are translated here, from the root page's catalog."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        known = _page_catalog(self)
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption and known.get(caption):
+                toctree["caption"] = known[caption]
+
+
 class RequireTranslation(SphinxTransform):
     """Chinese build: every message of the English page must be in the page's catalog."""
 
@@ -92,13 +151,14 @@ class RequireTranslation(SphinxTransform):
     def apply(self, **kwargs) -> None:
         if self.config.language in (None, "en"):
             return
+        known = _page_catalog(self)
+        translations = set(known.values())
         domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        dirs = [str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
-        catalog, found = init_locale(dirs, self.config.language, domain)
-        known = getattr(catalog, "_catalog", {}) if found else {}
         for node, message in extract_messages(self.document):
             # A message with no English word ("练习", a formula, a number) needs no translation.
-            if message not in known and WORD.search(message) and not _is_code_or_math(node):
+            # An image's alt text is translated in place (Sphinx marks no image translated).
+            translated = isinstance(node, nodes.image) and message in translations
+            if message not in known and not translated and WORD.search(message) and not _is_code_or_math(node):
                 short = message if len(message) < 90 else message[:87] + "..."
                 logger.warning(f"no Chinese translation for {short!r}: run `make catalogs`, then translate "
                                f"the new entry of locales/{self.config.language}/LC_MESSAGES/{domain}.po",
@@ -133,6 +193,8 @@ def _start(app: Sphinx) -> None:
 
 def _values_catalog(app: Sphinx) -> dict[str, str]:
     """values.po: the translations of the words {eval} roles print (not a page's catalog)."""
+    if not app.config.locale_dirs:
+        return {}
     path = Path(app.srcdir, app.config.locale_dirs[0], app.config.language, "LC_MESSAGES", "values.po")
     if not path.exists():
         return {}
@@ -157,9 +219,8 @@ def _switch_banner(app: Sphinx, pagename, templatename, context, doctree) -> Non
     to_root = "../" * pagename.count("/")
     target = f"{to_root}zh/{pagename}.html" if language == "en" else f"{to_root}../{pagename}.html"
     other = "zh-CN" if language == "en" else "en"
-    name, label = SWITCH[language]
     context["theme_announcement"] = (
-        f'<a class="edition-switch" href="{target}" hreflang="{other}" lang="{other}">{label} · {name}</a>')
+        f'<a class="edition-switch" href="{target}" hreflang="{other}" lang="{other}">{SWITCH[language]}</a>')
 
 
 def setup(app: Sphinx) -> dict:
@@ -167,6 +228,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("editions_eval_values", "", "env")
     app.add_role("eval", RecordedEval(), override=True)
     app.add_transform(RequireTranslation)
+    app.add_transform(TranslateTocCaptions)
+    app.add_transform(TightenChineseValues)
     app.connect("builder-inited", _start)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

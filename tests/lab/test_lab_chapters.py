@@ -156,3 +156,29 @@ def test_chapter_reads_in_jupyterlab_as_in_the_book(lab, notebook):
         check = move_first_slider(page, shot.with_name("lab_dashboard.png"))
         assert check.has_chart, f"{notebook}: the dashboard shows no chart image"
         assert check.chart_changed, f"{notebook}: the dashboard's chart did not change when a slider moved"
+
+
+# The Chinese student copy of chapter 0 (make student-zh), against the Chinese book's page: the
+# Chinese prose renders, and its computed values (numbers and the verdicts' Chinese words, which
+# the copy's code prints from values.po) are those of the Chinese edition.
+ZH_CHAPTER = "notebooks/00_basics.ipynb"
+
+
+def test_chinese_chapter_reads_in_jupyterlab_as_in_the_chinese_book(lab):
+    page, run, base, token = lab
+    run.errors.clear()
+    run.page_errors.clear()
+    copy = ROOT / "student-zh" / Path(ZH_CHAPTER).name
+    assert copy.exists(), f"{copy} is missing: run `make student-zh`"
+    run_all(page, run, base, token, copy_for_lab(copy))
+    page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lab_zh_00_basics.png"), full_page=False)
+    assert not run.errors, f"Chinese {ZH_CHAPTER}: cells failed in JupyterLab: {run.errors}"
+    markup = raw_markup(run.markdown)
+    assert not markup, "raw MyST markup in the Chinese chapter:\n" + "\n".join(markup[:20])
+    prose = "\n".join(run.markdown).translate(STRAIGHT_QUOTES)
+    assert len(re.findall(r"[\u4e00-\u9fff]", prose)) > 1000, "the chapter's prose is not in Chinese"
+    expected = [v.translate(STRAIGHT_QUOTES) for v in book_eval_values("zh/" + ZH_CHAPTER)]
+    assert expected, "the Chinese book page shows no computed values in its prose"
+    missing = [v for v in expected if v not in prose]
+    assert not missing, f"{len(missing)} of {len(expected)} values of the Chinese page are not in JupyterLab: {missing[:15]}"
+    assert run.images >= 2 and run.progress_seen
