@@ -136,10 +136,11 @@ lab-check: $(SETUP) chromium  ## run the trading dashboard in a real JupyterLab 
 	$(BIN)/python -m tools.lab_check notebooks/08_trade.ipynb _build/lab_check.png
 
 .PHONY: chromium
+# Chromium, and a CJK font for the Chinese edition's pages (the browser test checks they draw).
 chromium:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "The browser test needs Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)."; exit 1; fi; }
+	  else echo "The browser test needs Chromium and a CJK font: run 'sudo apt-get install chromium fonts-noto-cjk' (Debian/Ubuntu)."; exit 1; fi; }
 
 lab: $(SETUP)  ## JupyterLab on the chapters, with the course's kernel, figures and progress bars
 	@if [ "$$(id -u)" = 0 ]; then \

@@ -64,7 +64,12 @@ def translate_text(source: str, catalog: dict[str, str]) -> tuple[str, set[str]]
     used = set()
     for message in sorted(catalog, key=len, reverse=True):
         pattern = _pattern(message)
-        translation = catalog[message]
+        # The pattern matches the message's words, not the blank lines around them (a formula's
+        # message starts with a line break, and a blank line after $$ would end the formula).
+        translation = catalog[message].strip()
+        if translation == message.strip():
+            used.update([message] if pattern.search(source) else [])
+            continue
         source, count = pattern.subn(lambda _, text=translation: text, source)
         if count:
             used.add(message)

@@ -42,7 +42,7 @@ def test_page(site, path):
     if report.widgets_in_source:
         assert report.widgets_rendered > 0, f"{path} has saved widgets but none rendered"
     if path.startswith("zh/"):
-        assert report.cjk_characters > 100, f"{path} shows {report.cjk_characters} Chinese characters"
+        assert report.cjk_characters >= 20, f"{path} shows {report.cjk_characters} Chinese characters"
         assert report.cjk_glyphs, f"{path}: Chinese characters draw as boxes (no CJK font: apt-get install fonts-noto-cjk)"
     other = b.new_context()
     try:
