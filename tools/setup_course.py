@@ -180,10 +180,15 @@ def lab(python: Path) -> None:
 
 
 def book(python: Path) -> None:
+    """Both editions, as `make book`: English into _build/html, Chinese into _build/html/zh."""
     run([python, "-m", "tools.student_kit"], env=learner_env())
+    run([python, "-m", "tools.student_kit", str(ROOT / "_build" / "kit" / "zh" / "lstm-cafe-student.zip"), "zh"],
+        env=learner_env())
     run([python, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
          "build", ".", "--builder", "html", "-W", "-n", "--keep-going"], env=learner_env())
-    print(f"The book is at {(ROOT / '_build' / 'html' / 'index.html').as_uri()}")
+    run([python, "-m", "tools.zh_edition", "build"], env=learner_env())
+    print(f"The book is at {(ROOT / '_build' / 'html' / 'index.html').as_uri()} "
+          f"(中文版: {(ROOT / '_build' / 'html' / 'zh' / 'index.html').as_uri()})")
 
 
 def student(python: Path) -> None:

@@ -125,14 +125,19 @@ def stage(translate: bool = True) -> Path:
             shutil.copy2(origin, target)
     # The pages link the student download at /_build/kit/lstm-cafe-student.zip: in the Chinese
     # edition that path holds the Chinese student copies (make's _build/kit/zh/, tools.student_kit).
-    (STAGE / "_build").mkdir(exist_ok=True)
-    (STAGE / "_build" / "kit").symlink_to(BUILD / "kit" / "zh")
+    # Copied, not linked: a link needs rights Windows does not give by default.
+    kit = BUILD / "kit" / "zh" / "lstm-cafe-student.zip"
+    if kit.exists():
+        (STAGE / "_build" / "kit").mkdir(parents=True)
+        shutil.copy2(kit, STAGE / "_build" / "kit" / kit.name)
     (STAGE / "_config.yml").write_text(yaml.safe_dump(zh_config(translate), allow_unicode=True, sort_keys=False))
     return STAGE
 
 
 def _jupyter_book(*args: str) -> None:
-    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(STAGE), *args], check=True)
+    # Through this Python, as tools/setup_course.py does: no script path to guess on Windows.
+    subprocess.run([sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+                    "build", str(STAGE), *args], check=True)
 
 
 def extract(pot: Path = BUILD / "zh" / "gettext") -> Path:
@@ -152,7 +157,7 @@ def catalogs() -> None:
     """Merge the English messages into locales/zh_CN/LC_MESSAGES/*.po (sphinx-intl marks changed
     messages fuzzy and adds new ones empty; tools.po_check lists what is left to translate)."""
     pot = extract()
-    subprocess.run([str(Path(sys.executable).parent / "sphinx-intl"), "update", "-p", str(pot), "-d", str(LOCALES),
+    subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-d", str(LOCALES),
                     "-l", LANGUAGE, "-w", "76"], check=True)
     for po in sorted((LOCALES / LANGUAGE / "LC_MESSAGES").rglob("*.po")):
         _drop_obsolete(po)

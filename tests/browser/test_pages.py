@@ -89,6 +89,24 @@ def solution_cells_in_zip(data: bytes) -> dict[str, list[str]]:
     return found
 
 
+def chinese_prose_share(data: bytes) -> dict[str, float]:
+    """{notebook name: share of Chinese characters in its markdown cells} for a zip's notebooks."""
+    import io
+    import json
+    import re
+    import zipfile
+
+    shares = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as kit:
+        for name in kit.namelist():
+            if name.endswith(".ipynb"):
+                text = "".join("".join(c["source"]) for c in json.loads(kit.read(name))["cells"]
+                               if c["cell_type"] == "markdown")
+                letters = re.findall(r"[A-Za-z\u4e00-\u9fff]", text)
+                shares[name.rsplit("/", 1)[-1]] = len(re.findall(r"[\u4e00-\u9fff]", text)) / max(1, len(letters))
+    return shares
+
+
 def fetch_download(b, base: str, page_path: str) -> bytes:
     """Open `page_path` in the browser, follow its link to the student download, return the zip."""
     context = b.new_context()
@@ -105,10 +123,18 @@ def fetch_download(b, base: str, page_path: str) -> bytes:
         context.close()
 
 
-@pytest.mark.parametrize("path", ["book/setup.html", "book/instructors/index.html"])
+@pytest.mark.parametrize("path", ["book/setup.html", "book/instructors/index.html",
+                                  "zh/book/setup.html", "zh/book/instructors/index.html"])
 def test_student_download_holds_every_chapter_without_solutions(site, path):
+    """The Chinese pages offer the Chinese student copies (make student-zh)."""
     b, base = site
-    notebooks = solution_cells_in_zip(fetch_download(b, base, path))
+    data = fetch_download(b, base, path)
+    notebooks = solution_cells_in_zip(data)
+    chinese = chinese_prose_share(data)
+    if path.startswith("zh/"):
+        assert min(chinese.values()) > 0.3, f"the download from {path} is not in Chinese: {chinese}"
+    else:
+        assert max(chinese.values()) < 0.05, f"the download from {path} is not the English one: {chinese}"
     chapters = [n.rsplit("/", 1)[-1] for n in toc_notebooks() if n.startswith("notebooks/")]
     missing = [c for c in chapters if c not in notebooks]
     assert not missing, f"the download from {path} lacks the chapters {missing}"
