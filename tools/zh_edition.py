@@ -10,7 +10,8 @@ so that the prose's {eval} roles read the kernel) and records each role's text
 included, with execution off, and its {eval} roles replay the recorded text. Nothing runs twice.
 
 The catalogs are Sphinx gettext catalogs, one per page (gettext_compact off), kept in step with the
-English sources by sphinx-intl; `tests/test_zh_catalogs.py` fails on a stale or missing translation.
+English sources by sphinx-intl; `tests/test_zh_edition.py` fails on a stale or missing
+translation, and so does the Chinese build.
 """
 
 from __future__ import annotations

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 from docutils import nodes
-from myst_nb.core.variables import RetrievalError
-from myst_nb.ext.eval import EvalRoleAny, retrieve_eval_data
+from myst_nb.ext.eval import EvalRoleAny
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
@@ -31,8 +30,6 @@ from sphinx.util.nodes import extract_messages
 logger = logging.getLogger(__name__)
 
 WORD = re.compile(r"[A-Za-z]{2,}")   # as tools/zh_edition.py: a value with a word needs a translation
-# myst-nb drops the quotes of a string's repr the same way.
-_QUOTED = re.compile(r"^(['\"]).*\1$", re.DOTALL)
 SWITCH = {  # the banner each edition shows, in the other edition's language
     "en": "阅读本页的中文版 (Chinese edition)",
     "zh_CN": "Read this page in English (英文版)",
@@ -57,15 +54,12 @@ class RecordedEval(EvalRoleAny):
         env = self.document.settings.env
         if _replaying(env.app):
             return self._replay(env)
-        try:
-            outputs = retrieve_eval_data(self.document, self.text)
-        except RetrievalError:
-            return super().run()          # myst-nb words the warning (e.g. no kernel)
-        texts = [o.data.get("text/plain") for o in outputs]
-        if len(texts) == 1 and texts[0] is not None:
-            shown = texts[0][1:-1] if _QUOTED.match(texts[0]) else texts[0]
-            env.editions_eval.setdefault(env.docname, {})[self.text] = shown
-        return super().run()
+        shown, messages = super().run()   # myst-nb asks the kernel (once) and renders the answer
+        # Its text/plain rendering, quotes already stripped, is what the English page shows.
+        plain = [c for node in shown for c in node.findall(nodes.container) if c.get("mime_type") == "text/plain"]
+        if len(plain) == 1:
+            env.editions_eval.setdefault(env.docname, {})[self.text] = plain[0].astext()
+        return shown, messages
 
     def _replay(self, env):
         recorded = env.app.editions_recorded.get(env.docname, {})
