@@ -94,6 +94,9 @@ def test_chinese_chapter_is_translated_and_computes_the_same(page):
     changed = [i for i, (a, b) in enumerate(zip(english.cells, zh.cells, strict=True))
                if a.cell_type == "code" and _literals(a.source, values) != b.source]
     assert not changed, f"{page}: code cells {changed} differ beyond the translated verdict words"
+    for cell in zh.cells:   # and the translated words left the code valid Python
+        if cell.cell_type == "code" and not cell.source.lstrip().startswith(("%", "!")):
+            compile(cell.source, page, "exec")
 
 
 def test_the_untranslated_prose_check_finds_english():

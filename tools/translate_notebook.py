@@ -5,12 +5,14 @@
 The rendered Chinese book translates the chapters with Sphinx (tools/zh_edition.py). A learner in
 JupyterLab reads the notebook itself, so this module writes the same translations into the
 notebook's cells: each catalog entry (a paragraph, a title, a list item, a table cell, a caption)
-replaces its English source where it stands. Code cells are untouched, so the {eval} roles and the
-figures compute what the English chapter computes.
+replaces its English source where it stands. The code is the English chapter's, so the {eval}
+roles and the figures compute what it computes; only the words a verdict prints (the literals given
+to choose() and show(), translated in values.po) are the Chinese ones.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -28,6 +30,7 @@ NOTICE_ZH = ("*学生版，由 `{source}` 生成：参考答案已删去。请�
 GAP = r"(?:\s*\n[ \t]*(?:>[ \t]*)*|[ \t]+)"
 # A message stands alone in its block: after a line start, a list or heading marker, a table bar or
 # a directive's name; before the line's end or a table bar.
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 BEFORE, AFTER = r"(?:(?<=^)|(?<=[\s|>]))", r"(?=[ \t]*(?:$|\|))"
 
 
@@ -41,13 +44,37 @@ def load_catalog(page: str) -> dict[str, str]:
         return {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
 
 
+def verdict_literals(code: str) -> list[ast.Constant]:
+    """The string literals `code` gives companion.prose.choose or show: the words a verdict prints."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []   # a cell with an IPython magic holds no verdict
+    return [arg for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("choose", "show")
+            for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+
+
 def _literals(code: str, values: dict[str, str]) -> str:
     """`code` with the words it gives choose() or show() in Chinese (values.po), so that a verdict
-    computed in JupyterLab prints Chinese; the condition, and hence the branch taken, is unchanged."""
-    for english in sorted(values, key=len, reverse=True):
-        for quote in ('"', "'"):
-            code = code.replace(f"{quote}{english}{quote}", json.dumps(values[english], ensure_ascii=False))
-    return code
+    computed in JupyterLab prints Chinese; the condition, and hence the branch taken, is unchanged.
+    Only those arguments change: the same word elsewhere (a column name, a key) stays as it is."""
+    lines = code.splitlines(keepends=True)
+    found = [c for c in verdict_literals(code) if c.value in values and c.lineno == c.end_lineno]
+    # From the last to the first, so that earlier positions stay valid; ast counts columns in bytes.
+    for literal in sorted(found, key=lambda c: (c.lineno, c.col_offset), reverse=True):
+        raw = lines[literal.lineno - 1].encode()
+        start, end = len(raw[:literal.col_offset].decode()), len(raw[:literal.end_col_offset].decode())
+        line = lines[literal.lineno - 1]
+        lines[literal.lineno - 1] = line[:start] + json.dumps(values[literal.value], ensure_ascii=False) + line[end:]
+    return "".join(lines)
+
+
+def _translate_verdicts(cell, values: dict[str, str]) -> None:
+    if cell.cell_type == "code":
+        cell.source = _literals(cell.source, values)
+    else:   # the expressions of the prose's {eval} roles
+        cell.source = EVAL_ROLE.sub(lambda m: "{eval}`" + _literals(m.group(1), values) + "`", cell.source)
 
 
 def _pattern(message: str) -> re.Pattern:
@@ -101,7 +128,7 @@ def translated_notebook(path: Path, page: str) -> tuple[nbformat.NotebookNode, s
             used |= found
         else:
             _translate_metadata(cell, catalog, used)
-        cell.source = _literals(cell.source, values)
+        _translate_verdicts(cell, values)
     nb.metadata.setdefault("language_info", {})
     nb.metadata["lstm_cafe_language"] = "zh_CN"
     return nb, set(catalog) - used

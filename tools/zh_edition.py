@@ -16,7 +16,6 @@ translation, and so does the Chinese build.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import shutil
@@ -30,6 +29,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from tools.student_kit import toc_files
+from tools.translate_notebook import EVAL_ROLE, verdict_literals
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -39,7 +39,6 @@ LOCALES = ROOT / "locales"
 LANGUAGE = "zh_CN"
 OUT = BUILD / "html" / "zh"
 TITLE_ZH = "网吧里的 LSTM"
-EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 WORD = re.compile(r"[A-Za-z]{2,}")   # a value with a word in it needs a translation
 RECORDED = BUILD / "editions" / "eval.json"   # written by the English build (book/_ext/editions.py)
 VALUES = "values"   # the catalog of the words {eval} roles print: locales/zh_CN/LC_MESSAGES/values.po
@@ -176,19 +175,10 @@ def _drop_obsolete(po: Path) -> None:
 
 
 def chosen_words(code: str) -> list[str]:
-    """The string literals given to companion.prose.choose or show in `code` (an expression or a cell).
-
-    These are the words a role can print ("helps", "does not help"): every branch is collected,
-    so that a rerun which flips a verdict still finds its translation.
-    """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []   # a cell with an IPython magic holds no choose() call
-    return [arg.value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("choose", "show")
-            for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-            and WORD.search(arg.value)]
+    """The words a role can print ("helps", "does not help"): the literals `code` (an expression or
+    a cell) gives choose() or show(). Every branch is collected, so that a rerun which flips a
+    verdict still finds its translation."""
+    return [literal.value for literal in verdict_literals(code) if WORD.search(literal.value)]
 
 
 def value_messages() -> dict[str, list[str]]:
