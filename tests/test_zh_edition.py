@@ -13,19 +13,13 @@ import pytest
 
 from tests.nbval_guard import ROOT
 from tools.po_check import catalog_problems
-from tools.student_kit import toc_files
 from tools.translate_notebook import _literals, load_catalog, translated_notebook
 from tools.zh_checks import catalog_drift, english_runs, page_numbers, page_prose, shared_runs
+from tools.zh_edition import pages
 
 CATALOGS = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
 SEED = ROOT.parent / "shared" / "seed" / "episode-02.zh.txt"
 HTML = ROOT / "_build" / "html"
-
-
-def pages() -> list[str]:
-    import yaml
-
-    return toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 
 
 CHAPTERS = [p for p in pages() if p.startswith("notebooks/")]

@@ -9,6 +9,7 @@ The copies are generated, never edited by hand: `make student` rebuilds them fro
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -42,7 +43,8 @@ def without_solutions(nb: nbformat.NotebookNode, notice: str) -> nbformat.Notebo
     return nb
 
 
-def main(src: str = "notebooks", dst: str = "student") -> list[Path]:
+def write_copies(src: str, dst: str, copy: Callable[[Path], nbformat.NotebookNode], kind: str) -> list[Path]:
+    """`copy` of every notebook in `src`, written under the same name into `dst`."""
     src_dir, dst_dir = Path(src), Path(dst)
     notebooks = sorted(src_dir.glob("*.ipynb"))
     if not notebooks:
@@ -51,10 +53,14 @@ def main(src: str = "notebooks", dst: str = "student") -> list[Path]:
     written = []
     for source in notebooks:
         target = dst_dir / source.name
-        nbformat.write(student_copy(source), target)
+        nbformat.write(copy(source), target)
         written.append(target)
-    print(f"Wrote {len(written)} student notebooks to {dst_dir}/ (solution cells removed).")
+    print(f"Wrote {len(written)} {kind} to {dst_dir}/ (solution cells removed).")
     return written
+
+
+def main(src: str = "notebooks", dst: str = "student") -> list[Path]:
+    return write_copies(src, dst, student_copy, "student notebooks")
 
 
 if __name__ == "__main__":

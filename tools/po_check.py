@@ -21,7 +21,6 @@ CODE = re.compile(r"(?<![{}\w])`([^`]+)`")
 MATH = re.compile(r"(?<!\\)\$([^$]+)\$")
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 
 

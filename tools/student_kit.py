@@ -23,6 +23,7 @@ import nbformat
 import yaml
 
 from tools.make_student import student_copy
+from tools.translate_notebook import student_copy_zh
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = ROOT / "_build" / "kit" / "lstm-cafe-student.zip"
@@ -118,8 +119,6 @@ def build(target: Path = KIT, language: str = "en") -> Path:
 
     language "zh": the Chinese student copies (tools.translate_notebook), prose from the catalogs.
     """
-    from tools.translate_notebook import student_copy_zh
-
     def copy(chapter: Path):
         if language == "zh":
             return student_copy_zh(chapter, f"notebooks/{chapter.stem}")

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 from babel.messages.pofile import read_po
 
-from tools.make_student import without_solutions
+from tools.make_student import without_solutions, write_copies
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
@@ -30,6 +30,7 @@ NOTICE_ZH = ("*学生版，由 `{source}` 生成：参考答案已删去。请�
 GAP = r"(?:\s*\n[ \t]*(?:>[ \t]*)*|[ \t]+)"
 # A message stands alone in its block: after a line start, a list or heading marker, a table bar or
 # a directive's name; before the line's end or a table bar.
+WORD = re.compile(r"[A-Za-z]{2,}")   # a printed value with a word in it needs a translation
 EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 BEFORE, AFTER = r"(?:(?<=^)|(?<=[\s|>]))", r"(?=[ \t]*(?:$|\|))"
 
@@ -129,8 +130,6 @@ def translated_notebook(path: Path, page: str) -> tuple[nbformat.NotebookNode, s
         else:
             _translate_metadata(cell, catalog, used)
         _translate_verdicts(cell, values)
-    nb.metadata.setdefault("language_info", {})
-    nb.metadata["lstm_cafe_language"] = "zh_CN"
     return nb, set(catalog) - used
 
 
@@ -141,17 +140,8 @@ def student_copy_zh(path: Path, page: str) -> nbformat.NotebookNode:
 
 
 def main(src: str = "notebooks", dst: str = "student-zh") -> list[Path]:
-    chapters = sorted(Path(src).glob("*.ipynb"))
-    if not chapters:
-        raise SystemExit(f"No notebooks in {src}/: run this from the course repository's root.")
-    Path(dst).mkdir(parents=True, exist_ok=True)
-    written = []
-    for chapter in chapters:
-        target = Path(dst) / chapter.name
-        nbformat.write(student_copy_zh(chapter, f"{Path(src).name}/{chapter.stem}"), target)
-        written.append(target)
-    print(f"Wrote {len(written)} Chinese student notebooks to {dst}/ (solution cells removed).")
-    return written
+    return write_copies(src, dst, lambda chapter: student_copy_zh(chapter, f"{Path(src).name}/{chapter.stem}"),
+                        "Chinese student notebooks")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from tools.translate_notebook import WORD
+
 RUN = 12
 # Names the pages may share with the novel: the titles of the novel and of the episode, quoted on the
 # story page, and code names both use (PyTorch's API, the course's class names, the tensor layout
 # [batch, stock, time, feature] the design prescribes).
 ALLOWED = ["2017：我为AI点亮火种", "首桶金！LSTM短线狙击", "[batch, stock", "binary_cross_entropy", ".unsqueeze(1)",
            "F.interpolate", "TwoLevelLSTM", "coordinator="]
-WORD = re.compile(r"[A-Za-z]{2,}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -91,7 +92,8 @@ def page_numbers(html: str) -> dict[str, Counter]:
     """
     from bs4 import BeautifulSoup
 
-    article = BeautifulSoup(html, "html.parser").select_one("article") or BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.select_one("article") or soup
     for caption in article.select(".cell_output figcaption"):
         caption.decompose()   # a figure's caption is prose, translated; its image is compared below
     outputs = article.select(".cell_output")

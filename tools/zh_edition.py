@@ -17,7 +17,6 @@ translation, and so does the Chinese build.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from tools.student_kit import toc_files
-from tools.translate_notebook import EVAL_ROLE, verdict_literals
+from tools.translate_notebook import EVAL_ROLE, WORD, verdict_literals
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -39,14 +38,14 @@ LOCALES = ROOT / "locales"
 LANGUAGE = "zh_CN"
 OUT = BUILD / "html" / "zh"
 TITLE_ZH = "网吧里的 LSTM"
-WORD = re.compile(r"[A-Za-z]{2,}")   # a value with a word in it needs a translation
 RECORDED = BUILD / "editions" / "eval.json"   # written by the English build (book/_ext/editions.py)
 VALUES = "values"   # the catalog of the words {eval} roles print: locales/zh_CN/LC_MESSAGES/values.po
 # What the Chinese build reads besides the pages themselves.
 SHARED = ["_toc.yml", "book/_ext", "book/_static", "book/references.bib", "LICENSE", "LICENSE-TEXT.md", "CITATION.cff"]
 
 
-def _pages() -> list[str]:
+def pages() -> list[str]:
+    """The pages of _toc.yml, e.g. "book/intro", "notebooks/02_baseline"."""
     return toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 
 
@@ -103,12 +102,12 @@ def as_rendered(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def stage(translate: bool = True) -> Path:
     """_build/zh/src: every page of _toc.yml, the chapters as the English build executed them."""
-    missing = [p for p in _pages() if _source_of(p).suffix == ".ipynb" and not (EXECUTED / (p + ".ipynb")).exists()]
+    missing = [p for p in pages() if _source_of(p).suffix == ".ipynb" and not (EXECUTED / (p + ".ipynb")).exists()]
     if missing:
         raise SystemExit(f"No executed copy of {', '.join(missing)} in {EXECUTED.relative_to(ROOT)}/: "
                          "build the English book first (make book).")
     shutil.rmtree(STAGE, ignore_errors=True)
-    for page in _pages():
+    for page in pages():
         source = _source_of(page)
         target = STAGE / (page + source.suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +187,7 @@ def value_messages() -> dict[str, list[str]]:
     English build recorded (a period "2017-09-01 to 2017-11-17", a model's name).
     """
     found: dict[str, list[str]] = {}
-    for page in _pages():
+    for page in pages():
         source = _source_of(page)
         if source.suffix != ".ipynb":
             continue
@@ -197,7 +196,9 @@ def value_messages() -> dict[str, list[str]]:
             for code in codes:
                 for words in chosen_words(code):
                     found.setdefault(words, []).append(page)
-    recorded = json.loads(RECORDED.read_text(encoding="utf-8")) if RECORDED.exists() else {}
+    if not RECORDED.exists():
+        raise SystemExit(f"{RECORDED} is missing: build the English book first (make book).")
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
     for page, values in recorded.items():
         for expression, text in values.items():
             if WORD.search(text):
@@ -206,8 +207,6 @@ def value_messages() -> dict[str, list[str]]:
 
 
 def write_values_pot(folder: Path) -> Path:
-    if not RECORDED.exists():
-        raise SystemExit(f"{RECORDED} is missing: build the English book first (make book).")
     catalog = Catalog(project="An LSTM in an Internet Café", fuzzy=False)
     for message, origins in value_messages().items():
         catalog.add(message, auto_comments=sorted(set(origins)))

@@ -29,7 +29,7 @@ from sphinx.util.nodes import extract_messages
 
 logger = logging.getLogger(__name__)
 
-WORD = re.compile(r"[A-Za-z]{2,}")   # as tools/zh_edition.py: a value with a word needs a translation
+WORD = re.compile(r"[A-Za-z]{2,}")   # as tools/translate_notebook.py: a value with a word needs a translation
 SWITCH = {  # the banner each edition shows, in the other edition's language
     "en": "阅读本页的中文版 (Chinese edition)",
     "zh_CN": "Read this page in English (英文版)",
