@@ -195,13 +195,40 @@ class Standardizer:
     """Scale each (stock, feature) to mean 0 and std 1, with statistics from the training windows only.
 
     fit(X) takes X [samples, stocks, time, features] (or a Windows) and keeps mean and std of shape
-    [1, stocks, 1, features] over samples and time. A feature constant in training (std 0) is
-    only centred, not divided by zero.
+    [1, stocks, 1, features] over samples and time.
+
+    A (stock, feature) that is constant in training (its std is below ``RELATIVE_TOLERANCE`` times
+    its size) carries no information there, so the model's weights for it never learn. Dividing by
+    its tiny std would turn any later change into a huge input (the event clock of 2015-2017 ends
+    about 50 standard units away in validation), fed through those untrained weights. Such a column
+    is therefore set to 0 in every part, training, validation and test alike: ``constant`` marks
+    them, ``constant_features`` names the features constant for every stock.
     """
+
+    RELATIVE_TOLERANCE = 1e-8
 
     def __init__(self) -> None:
         self.mean: np.ndarray | None = None
         self.std: np.ndarray | None = None
+        self.constant: np.ndarray | None = None  # bool [1, stocks, 1, features]
+        self.feature_names: list | None = None
+
+    def __repr__(self) -> str:
+        if self.mean is None:
+            return "Standardizer(not fitted)"
+        frozen = self.constant_features
+        note = f"; constant in training, set to 0: {', '.join(map(str, frozen))}" if frozen else ""
+        partly = int(self.constant.sum()) - len(frozen) * self.constant.shape[1]
+        note += f"; {partly} more (stock, feature) pairs constant in training" if partly else ""
+        return f"Standardizer({self.mean.shape[1]} stocks, {self.mean.shape[3]} features{note})"
+
+    @property
+    def constant_features(self) -> list:
+        """The features constant in training for every stock (names when fitted on Windows)."""
+        if self.constant is None:
+            return []
+        names = self.feature_names or list(range(self.constant.shape[3]))
+        return [names[f] for f in np.flatnonzero(self.constant.all(axis=(0, 1, 2)))]
 
     @staticmethod
     def _array(X) -> np.ndarray:
@@ -211,6 +238,7 @@ class Standardizer:
         return X
 
     def fit(self, X) -> Standardizer:
+        self.feature_names = list(X.features) if isinstance(X, Windows) else None
         X = self._array(X).astype(np.float64)
         bad = ~np.isfinite(X)
         if bad.any():  # one NaN would turn the whole (stock, feature) column into NaN
@@ -220,7 +248,8 @@ class Standardizer:
                              "(make_windows never makes any) or fill them before fitting.")
         self.mean = X.mean(axis=(0, 2), keepdims=True)
         std = X.std(axis=(0, 2), keepdims=True)
-        self.std = np.where(std > 1e-12, std, 1.0)
+        self.constant = std <= self.RELATIVE_TOLERANCE * np.maximum(1.0, np.abs(self.mean))
+        self.std = np.where(self.constant, 1.0, std)
         return self
 
     def transform(self, X):
@@ -230,7 +259,7 @@ class Standardizer:
         if arr.shape[1] != self.mean.shape[1] or arr.shape[3] != self.mean.shape[3]:
             raise ValueError(f"expected X of shape [samples, {self.mean.shape[1]}, time, "
                              f"{self.mean.shape[3]}] (as fitted), got shape {arr.shape}")
-        Z = ((arr - self.mean) / self.std).astype(np.float32)
+        Z = np.where(self.constant, 0.0, (arr - self.mean) / self.std).astype(np.float32)
         if isinstance(X, Windows):
             return Windows(Z, X.y, X.ret, X.dates, list(X.codes), list(X.features), X.lookback, X.horizon)
         return Z
