@@ -2,9 +2,11 @@
 
 A chapter runs a small live instance of each experiment; the full grid (many seeds, many
 configurations) runs in `make bench` and lands in ``benchmarks/results/<name>.csv`` with a
-``<name>.json`` beside it that records the command, the machine, the run time and a *fingerprint*:
-a hash of every source file the run imported from `companion`, of the benchmark script, and of the
-shipped data. A test recomputes the fingerprints, so a table can never silently go stale.
+``<name>.json`` beside it that records the command, the machine, the run time and what the result
+depends on (`companion.provenance`): each function the run called, hashed without its docstring,
+the code of each module it imported outside its functions, and the data files. A result is stale
+when one of those changed meaning, and then `load_result` refuses it and names the one script
+to rerun.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
+
+from companion import provenance
 
 RESULTS_DIR = Path("benchmarks") / "results"
 
@@ -37,48 +40,37 @@ def find_repo_root(start: Path | None = None) -> Path:
     )
 
 
-def _source_files(root: Path, scripts: list[Path]) -> list[Path]:
-    """Every file whose content the results depend on, as paths relative to the root."""
-    files = {p.resolve() for p in scripts}
-    for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
-        if (name == "companion" or name.startswith("companion.")) and path:
-            files.add(Path(path).resolve())
+def _data_files(root: Path) -> list[Path]:
     data = root / "companion" / "data"
-    if data.is_dir():
-        files.update(p.resolve() for p in data.rglob("*.csv"))
-    return sorted(p.relative_to(root) for p in files)
+    return sorted(data.rglob("*.csv")) if data.is_dir() else []
 
 
-def fingerprint(root: Path, sources: list[str | Path]) -> str:
-    """SHA-256 over the names and contents of ``sources`` (paths relative to ``root``)."""
-    digest = hashlib.sha256()
-    for rel in sorted(str(s) for s in sources):
-        path = root / rel
-        if not path.exists():
-            return f"missing:{rel}"
-        digest.update(rel.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def fingerprint(depends_on: dict[str, str]) -> str:
+    """One hash over a result's whole provenance (shown in the results page; freshness is decided
+    unit by unit, see `stale_inputs`)."""
+    return hashlib.sha256(json.dumps(depends_on, sort_keys=True).encode()).hexdigest()
 
 
 def save_result(name: str, table: pd.DataFrame, *, script: str | Path, started: float,
                 notes: str = "", extra_sources: list[str | Path] = (), root: Path | None = None) -> Path:
     """Write ``table`` to ``benchmarks/results/<name>.csv`` and its provenance to ``<name>.json``.
 
-    Call it at the end of a benchmark script, after every module it needs has been imported:
-    the fingerprint covers the `companion` modules loaded at that moment, plus ``extra_sources``
-    (paths relative to the root, e.g. notebooks run in another process).
+    Call it at the end of a benchmark script. The provenance covers every function the process
+    called since `provenance.record_calls()` (the `benchmarks` package starts it), the `companion`
+    modules loaded, the shipped data, plus ``extra_sources`` (paths relative to the root, e.g.
+    notebooks run in another process: every unit of those files counts).
     """
     import torch  # imported here so that reading results does not need torch
 
     root = root or find_repo_root(Path(script).parent)
     out = root / RESULTS_DIR
     out.mkdir(parents=True, exist_ok=True)
-    sources = sorted(set(_source_files(root, [Path(script)])) | {Path(p) for p in extra_sources})
+    depends_on = provenance.dependencies(root, scripts=[Path(script)], extra=list(extra_sources),
+                                         data=_data_files(root))
     meta = {
         "name": name,
         "command": "make bench  (or: python -m benchmarks." + Path(script).stem + ")",
+        "script": f"benchmarks/{Path(script).name}",
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
                    f"{torch.get_num_threads()} torch threads, "
                    f"{'CUDA ' + torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no GPU'}",
@@ -87,8 +79,8 @@ def save_result(name: str, table: pd.DataFrame, *, script: str | Path, started: 
         "seconds": round(time.perf_counter() - started, 1),
         "written": time.strftime("%Y-%m-%d %H:%M:%S"),
         "notes": notes,
-        "sources": [str(s) for s in sources],
-        "fingerprint": fingerprint(root, sources),
+        "fingerprint": fingerprint(depends_on),
+        "depends_on": depends_on,
     }
     table.to_csv(out / f"{name}.csv", index=False)
     (out / f"{name}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
@@ -104,19 +96,36 @@ def result_meta(name: str, root: Path | None = None) -> dict:
     return json.loads(path.read_text())
 
 
-def is_fresh(name: str, root: Path | None = None) -> bool:
-    """True when the code and data that produced the table are unchanged since it was written."""
+def stale_inputs(name: str, root: Path | None = None) -> list[str]:
+    """The functions, module code and data files behind a results table that changed since it was
+    written (``path::function``, ``path::<module>`` or a data path); empty when it is fresh."""
     root = root or find_repo_root()
     meta = result_meta(name, root)
-    return fingerprint(root, meta["sources"]) == meta["fingerprint"]
+    if "depends_on" not in meta:
+        return ["(a provenance record of an older format)"]
+    return provenance.stale_units(root, meta["depends_on"])
+
+
+def is_fresh(name: str, root: Path | None = None) -> bool:
+    """True when nothing the table was measured with has changed meaning since it was written."""
+    return not stale_inputs(name, root)
+
+
+def stale_message(name: str, root: Path | None = None) -> str:
+    """Why a table is stale and the one command that measures it again (with its last run time)."""
+    root = root or find_repo_root()
+    meta, changed = result_meta(name, root), stale_inputs(name, root)
+    script = Path(meta.get("script", f"benchmarks/{name}.py")).stem
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    return (f"benchmarks/results/{name}.csv is stale: {shown} changed since it was measured. "
+            f"Rerun `python -m benchmarks.{script}` (it took {meta.get('seconds', '?')} s last "
+            f"time on {meta.get('machine', 'an unknown machine')}), then commit "
+            f"benchmarks/results/. `make bench` reruns every benchmark.")
 
 
 def load_result(name: str, root: Path | None = None) -> pd.DataFrame:
     """Read ``benchmarks/results/<name>.csv``; refuses a table whose code has changed since."""
     root = root or find_repo_root()
     if not is_fresh(name, root):
-        raise StaleResultError(
-            f"benchmarks/results/{name}.csv was produced by code that has changed since. "
-            "Run `make bench` to measure it again."
-        )
+        raise StaleResultError(stale_message(name, root))
     return pd.read_csv(root / RESULTS_DIR / f"{name}.csv")
