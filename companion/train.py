@@ -192,11 +192,13 @@ def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, p
     order_rng = torch.Generator().manual_seed(seed)
 
     rows, best = [], {"loss": float("inf"), "state": None, "epoch": 0}
-    bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not _progress_on(progress), leave=False)
-    interrupted = False
+    # Updated by hand, not iterated: an iterated bar closes itself when the loop ends, before
+    # `_close_bar` can say how training ended.
+    bar = tqdm(total=epochs, desc="epochs", disable=not _progress_on(progress), leave=True)
+    interrupted = stopped_early = False
     try:
         waited = 0
-        for epoch in bar:
+        for epoch in range(1, epochs + 1):
             started = time.perf_counter()
             train_loss = _one_epoch(model, X, y, loss_fn, optimiser, batch_size, order_rng,
                                     grad_clip, epoch, device)
@@ -204,7 +206,8 @@ def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, p
                                  if Xv is not None else (float("nan"), float("nan")))
             rows.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
                          "val_accuracy": val_acc, "seconds": time.perf_counter() - started})
-            bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
+            bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}", refresh=False)
+            bar.update(1)
             if Xv is None:
                 best["epoch"] = epoch
                 best["state"] = copy.deepcopy(model.state_dict())
@@ -214,6 +217,7 @@ def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, p
             else:
                 waited += 1
                 if waited >= patience:
+                    stopped_early = True
                     break
     except KeyboardInterrupt:
         # Ctrl-C (the notebook's stop button) ends training, not the work: the best finished
@@ -223,7 +227,7 @@ def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, p
                       f"holds the weights of epoch {best['epoch']} (the best finished one) and "
                       "history.attrs['interrupted'] is True", stacklevel=3)
     finally:
-        bar.close()
+        _close_bar(bar, len(rows), best["epoch"], stopped_early)
     if best["state"] is not None:
         model.load_state_dict(best["state"])
     model.eval()
@@ -231,6 +235,21 @@ def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, p
     history.attrs["best_epoch"] = best["epoch"]
     history.attrs["interrupted"] = interrupted
     return history
+
+
+def _close_bar(bar, finished: int, best_epoch: int, stopped_early: bool) -> None:
+    """End the bar as what happened. Early stopping is a normal end, but tqdm's notebook bar turns
+    red (its colour for an error) when closed before its total: so the total becomes the epochs
+    run, and the text says where training stopped and which epoch's weights it kept."""
+    if stopped_early:
+        bar.total = finished
+        widget = getattr(bar, "container", None)  # the notebook bar: [text, progress, text]
+        if widget is not None:
+            widget.children[1].max = finished
+        bar.set_description(f"stopped early at epoch {finished}, kept epoch {best_epoch}")
+    elif finished and finished == bar.total:
+        bar.set_description(f"epochs (kept epoch {best_epoch})")
+    bar.close()
 
 
 def _one_epoch(model, X, y, loss_fn, optimiser, batch_size, order_rng, grad_clip, epoch,
