@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -140,3 +140,21 @@ def visit(b, base: str, path: str, screenshot: Path | None = None) -> PageReport
         page.screenshot(path=str(screenshot), full_page=False)
     context.close()
     return report
+
+
+def search(b, base: str, edition: str, query: str) -> list[str]:
+    """The pages that the book's own search page lists for ``query``, in order (``edition`` is ""
+    for English or "zh/"), loaded with every request off the machine refused."""
+    host = urlparse(base).netloc
+    context = b.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).netloc == host else r.abort())
+    try:
+        page.goto(f"{base}{edition}search.html?q={quote(query)}", wait_until="load")
+        # Sphinx fills the list as it scores pages, then writes a summary paragraph.
+        page.wait_for_selector("#search-results p.search-summary", timeout=20000)
+        links = page.eval_on_selector_all("#search-results ul.search li a",
+                                          "links => links.map(a => a.getAttribute('href'))")
+    finally:
+        context.close()
+    return [urlparse(link).path.lstrip("/") for link in links]

@@ -17,6 +17,7 @@ translation, and so does the Chinese build.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,11 @@ LANGUAGE = "zh_CN"
 OUT = BUILD / "html" / "zh"
 TITLE_ZH = "网吧里的 LSTM"
 RECORDED = BUILD / "editions" / "eval.json"   # written by the English build (book/_ext/editions.py)
+# Chinese search: Sphinx indexes Chinese only through the jieba segmenter, whose general dictionary
+# splits the course's terms (过拟合 -> 过 / 拟合), so a search for the whole term found nothing.
+# The segmenter also learns every Chinese term of the glossary and the words listed here.
+SEARCH_TERMS = LOCALES / "zh_CN" / "search_terms.txt"
+SEARCH_DICT = BUILD / "zh" / "search_dict.txt"
 VALUES = "values"   # the catalog of the words {eval} roles print: locales/zh_CN/LC_MESSAGES/values.po
 # What the Chinese build reads besides the pages themselves.
 SHARED = ["_toc.yml", "book/_ext", "book/_static", "book/references.bib", "LICENSE", "LICENSE-TEXT.md", "CITATION.cff"]
@@ -74,8 +80,21 @@ def zh_config(translate: bool = True) -> dict:
     sphinx.update(language=LANGUAGE if translate else "en", locale_dirs=[str(LOCALES)] if translate else [],
                   gettext_compact=False,
                   gettext_uuid=False, gettext_location=False,
-                  editions_eval_values=str(RECORDED))
+                  editions_eval_values=str(RECORDED), html_search_options={"dict": str(SEARCH_DICT)})
     return config
+
+
+def search_dictionary() -> list[str]:
+    """The course's Chinese terms for the search segmenter: the glossary's and SEARCH_TERMS'."""
+    glossary = re.findall(r"\(([\u4e00-\u9fff]{2,})\)", (ROOT / "book" / "glossary.md").read_text())
+    listed = [w.strip() for w in SEARCH_TERMS.read_text().splitlines() if w.strip() and not w.startswith("#")]
+    return sorted(set(glossary) | set(listed))
+
+
+def write_search_dictionary() -> Path:
+    SEARCH_DICT.parent.mkdir(parents=True, exist_ok=True)
+    SEARCH_DICT.write_text("".join(f"{term} 1000 n\n" for term in search_dictionary()))  # jieba's "word freq tag"
+    return SEARCH_DICT
 
 
 def as_rendered(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -219,6 +238,7 @@ def write_values_pot(folder: Path) -> Path:
 def build() -> None:
     """The Chinese book: -W -n as the English one; written into _build/html/zh/."""
     stage()
+    write_search_dictionary()
     out = BUILD / "zh" / "out"
     # From scratch (about 30 s, nothing executes): an incremental build would keep pages read
     # before a change of the extension or of the English build it replays.
