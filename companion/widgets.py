@@ -77,6 +77,14 @@ def equity_png(result: BacktestResult, *, figsize=(8, 3.6), dpi: int = 100) -> b
     return buffer.getvalue()
 
 
+def chart_description(result: BacktestResult) -> str:
+    """What the equity chart shows, in words: the image's alternative text."""
+    start, end = result.equity.index[0].date(), result.equity.index[-1].date()
+    return (f"Equity curve from {start} to {end}: the strategy ends at "
+            f"{result.equity.iloc[-1]:,.0f} CNY, buy and hold at {result.benchmark.iloc[-1]:,.0f} CNY, "
+            f"from {result.equity.iloc[0]:,.0f} CNY.")
+
+
 class TradingDashboard:
     """Sliders for threshold, uncertainty gate, holding days and commission; equity + report.
 
@@ -131,6 +139,7 @@ class TradingDashboard:
                                    initial_cash=self.initial_cash, **self.settings())
         self.report.value = report_frame(self.result).to_html()
         self.plot.value = equity_png(self.result)
+        self.plot.tooltip = chart_description(self.result)  # the image's text for screen readers
         return self.result
 
     def _changed(self, _change):

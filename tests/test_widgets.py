@@ -69,3 +69,14 @@ def test_chart_is_a_png_that_changes_when_a_slider_moves():
     dash.threshold.value = 0.55                        # back: the same chart again
     assert dash.plot.value == first
     assert plt.get_fignums() == []                     # no pyplot figure left for a backend to show
+
+
+def test_the_chart_says_in_words_what_it_shows():
+    """Screen readers read the image's tooltip (its title): the final equities, as computed."""
+    px = make_prices()
+    dash = TradingDashboard(px, oracle(px) * 0.4 + 0.3)
+    before = dash.plot.tooltip
+    assert f"{dash.result.equity.iloc[-1]:,.0f} CNY" in before
+    assert f"{dash.result.benchmark.iloc[-1]:,.0f} CNY" in before
+    dash.threshold.value = 0.8  # nothing trades: the strategy keeps its cash
+    assert dash.plot.tooltip != before and f"ends at {dash.result.equity.iloc[0]:,.0f} CNY" in dash.plot.tooltip

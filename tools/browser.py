@@ -158,3 +158,41 @@ def search(b, base: str, edition: str, query: str) -> list[str]:
     finally:
         context.close()
     return [urlparse(link).path.lstrip("/") for link in links]
+
+
+# axe-core's rule sets for WCAG 2.0 and 2.1, levels A and AA, and its best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+SERIOUS = ("serious", "critical")
+
+
+def accessibility(b, base: str, path: str, modes=("light", "dark")) -> dict[str, list[dict]]:
+    """axe-core's violations on one page in each colour mode: {mode: [{id, impact, nodes, help}]}.
+
+    The page loads once, network blocked; the theme's mode is switched as its own button does
+    (``data-theme`` on <html>), and checked before each run.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    host = urlparse(base).netloc
+    context = b.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).netloc in (host, "")
+               or urlparse(r.request.url).scheme in ("data", "blob") else r.abort())
+    found = {}
+    try:
+        page.goto(base + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        axe = Axe()
+        for mode in modes:
+            page.evaluate("mode => { document.documentElement.dataset.theme = mode;"
+                          " document.documentElement.dataset.mode = mode; }", mode)
+            assert page.evaluate("() => document.documentElement.dataset.theme") == mode
+            # The theme fades colours over a moment: measure contrast once the fades have ended.
+            page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+            result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            found[mode] = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                            "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
+                           for v in result.response["violations"]]
+    finally:
+        context.close()
+    return found
