@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from companion.codes import normalise_code
-from companion.rules import MAIN_BOARD_LIMIT, ST_LIMIT, TICK, price_limit
+from companion.rules import MAIN_BOARD_LIMIT, ST_LIMIT, price_limit, round_fen
 
 STORY_CODES = ["000401.SZ", "601992.SH", "600340.SH", "601668.SH", "600585.SH", "000725.SZ"]
 INDEX_CODE = "000300.SH"  # CSI 300 沪深300
@@ -146,18 +146,23 @@ def limit_moves(prices: pd.DataFrame, limit: float = MAIN_BOARD_LIMIT,
     if missing:
         raise ValueError(f"limit_moves needs the columns {sorted(needed)}; missing {sorted(missing)}.")
     out = prices[["date", "code", "close", "preclose"]].copy()
-    # Within half a tick of the exact limit: catches the exchange's rounded limit price (and the
-    # unrounded prices of the synthetic market) but never the tick below it.
-    tol = TICK / 2 + 1e-9
     if not (0 < limit < 0.5 and 0 < st_limit < 0.5):
         raise ValueError(f"limit and st_limit are fractions (0.10 = 10%), got {limit}, {st_limit}")
     st = prices["is_st"].fillna(False).astype(bool) if "is_st" in prices else \
         pd.Series(False, index=prices.index)
     band = np.array([price_limit(c, d, s, main=limit, st_main=st_limit)
                      for c, d, s in zip(prices["code"], prices["date"], st, strict=True)], float)
+    # At the limit: at the exchange's limit price (preclose x (1 ± band) rounded half-up to the
+    # tick, as AShareRules.limits), or at the unrounded one (the synthetic market's prices),
+    # whichever is nearer the previous close; never the tick before it.
+    pre = prices["preclose"].to_numpy(float)
+    up, down = pre * (1 + band), pre * (1 - band)
+    with np.errstate(invalid="ignore"):
+        up = np.fmin(up, round_fen(up)) - 1e-9
+        down = np.fmax(down, round_fen(down)) + 1e-9
     out["pct_change"] = prices["close"] / prices["preclose"] - 1
-    out["limit_up"] = prices["close"] >= prices["preclose"] * (1 + band) - tol
-    out["limit_down"] = prices["close"] <= prices["preclose"] * (1 - band) + tol
+    out["limit_up"] = prices["close"].to_numpy(float) >= up
+    out["limit_down"] = prices["close"].to_numpy(float) <= down
     out["one_price"] = (prices["open"] == prices["high"]) & (prices["low"] == prices["high"]) & (
         prices["close"] == prices["high"])
     return out

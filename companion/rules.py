@@ -13,9 +13,9 @@ minimum per order was typical for online retail accounts in 2017.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from companion.checks import check_fraction, check_int, check_real
@@ -113,9 +113,12 @@ def _rate_on(schedule: tuple, date, what: str,
     return rate
 
 
-def round_fen(amount: float) -> float:
-    """Round a CNY amount half-up to the fen (0.01 CNY), as brokers and exchanges do."""
-    return math.floor(amount * 100 + 0.5 + 1e-9) / 100
+def round_fen(amount):
+    """Round a CNY amount half-up to the fen (0.01 CNY), as brokers and exchanges do; a float for
+    a number, an array for an array."""
+    fen = round(1 / TICK)  # 100 fen to the yuan; dividing by it keeps 24.81 exact (not x 0.01)
+    out = np.floor(np.asarray(amount, dtype=float) * fen + 0.5 + 1e-9) / fen
+    return float(out) if out.ndim == 0 else out
 
 
 @dataclass(frozen=True)
