@@ -265,9 +265,9 @@ class _Trader:
         """Trade day ``i``; returns the equity at its close."""
         self._corporate_actions(i)
         self._sell_due(i)
-        self._mark(m_row := self.m["price"][i])   # the budget is set at the trade price
+        self._mark(self.m["price"][i])   # the budget is set at the trade price
         self._buy(i, prob[i], ok[i])
-        if m_row is not self.m["close"][i]:
+        if self.at_open:
             self._mark(self.m["close"][i])
         return self._value()
 
