@@ -64,7 +64,8 @@ class Policy:
     execution: "close" = the prediction of day t is traded at day t's close; "next_open" = at the
         open of the next trading day t+1, buys and sells alike (sold at the open of the exit day,
         t+1+holding_days). A prediction on the last day of the test period has no next open
-        inside it and is not traded.
+        inside it and is not traded. A buy whose stock is suspended, or opens at limit-up, on day
+        t+1 is dropped (not carried to t+2); a sell waits for the next open it can fill at.
     """
 
     threshold: float = 0.55
@@ -183,7 +184,7 @@ def _check_prediction_days(probabilities: pd.DataFrame, price_dates: pd.Datetime
     if share > MAX_DAYS_WITHOUT_PRICES:
         refuse("probabilities", "indexed by days that have prices",
                Described(f"{share:.0%} of its days without a price row"), text)
-    warnings.warn(text, UserWarning, stacklevel=3)
+    warnings.warn(text, UserWarning, stacklevel=4)  # the caller of run_backtest
 
 
 def _market_arrays(prices: pd.DataFrame, probabilities: pd.DataFrame, codes: list[str],
