@@ -248,9 +248,20 @@ def _slashed_dates(text: pd.Series, path, lines) -> pd.Series | None:
     return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
 
 
+# A daily export written with timestamps: every row at midnight, optionally with a UTC offset
+# ("2017-01-03 00:00:00", "2017-01-03T00:00:00+08:00"). The date part is then the exchange day.
+_MIDNIGHT = r"^(\d{4}-\d{1,2}-\d{1,2})[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+
+
+def _drop_midnight(text: pd.Series) -> pd.Series:
+    """Dates written as midnight timestamps become plain dates; anything else is left as it is."""
+    parts = text.str.extract(_MIDNIGHT)[0]
+    return parts if len(text) and parts.notna().all() else text
+
+
 def _parse_dates(frame: pd.DataFrame, spec: dict, layout: str, path, lines) -> pd.Series:
     """The date column as datetimes, refusing intraday bars, weekends and unreadable dates."""
-    text = frame["date"].astype(str).str.strip()
+    text = _drop_midnight(frame["date"].astype(str).str.strip())
     if "time" in frame.columns or text.str.contains(r"\d{1,2}:\d{2}").any():
         raise _fail(path, "the rows are intraday bars (the dates carry times of day, or there is "
                     "a time column), but the course works on daily bars",
@@ -321,7 +332,8 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
 
     Dates: ISO (YYYY-MM-DD), YYYYMMDD, YYYY/M/D; DD/MM/YYYY and MM/DD/YYYY are told apart by a day
     above 12 (with a warning saying which) and refused when nothing tells them apart; two-digit
-    years, weekends and intraday bars are refused; weekdays that were exchange holidays in
+    years, weekends and intraday bars are refused (a daily export that writes every date as a
+    midnight timestamp, with or without a UTC offset, is read as its dates); weekdays that were exchange holidays in
     2014-2018 (the shipped calendar; no calendar package is installed) are flagged. Codes are
     normalised (``sz300750`` -> ``300750.SZ``). Text in UTF-8 or GBK (Chinese Excel) is read.
 
