@@ -51,6 +51,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from companion.checks import check_int, check_real
 from companion.features import EVENT_CAP
 
 METHODS = ("time_scale", "jitter", "shift_event")
@@ -241,8 +242,12 @@ def augment_windows(train, *, multiplier: int = 5, methods: tuple[str, ...] | li
     unknown = set(methods) - set(METHODS)
     if unknown:
         raise ValueError(f"unknown augmentation(s) {sorted(unknown)}; choose from {list(METHODS)}")
-    if multiplier < 1:
-        raise ValueError(f"multiplier must be at least 1 (the originals), got {multiplier}")
+    multiplier = check_int(multiplier, "multiplier", low=1, fix="1 keeps the originals only.")
+    seed, max_delay = check_int(seed, "seed", low=0), check_int(max_delay, "max_delay", low=1)
+    max_scale = check_real(max_scale, "max_scale", low=0, high=1, high_open=True)
+    calm_threshold = check_real(calm_threshold, "calm_threshold")
+    jitter_scale = check_real(jitter_scale, "jitter_scale", low=0)
+    clock_before, clock_step = check_real(clock_before, "clock_before"), check_real(clock_step, "clock_step")
     X = np.asarray(train.X)
     if X.ndim != 4:
         raise ValueError(f"expected train.X shaped [samples, stock, time, feature], got {X.shape}")

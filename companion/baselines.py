@@ -23,6 +23,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from companion.checks import check_real
+
 _FLOOR = 0.5 + 1e-6  # just above 0.5, so that p >= 0.5 keeps the rule's decision
 
 
@@ -77,6 +79,7 @@ def logistic_regression(train, target, *, C: float = 1.0) -> np.ndarray:
     """
     _check_windows(train, "train")
     _check_windows(target, "target")
+    C = check_real(C, "C", low=0, low_open=True, fix="C is the inverse L2 strength, e.g. 1.0.")
     X, y = last_day(train)
     if len(np.unique(y)) < 2:
         raise ValueError("the training targets hold only one class; logistic regression needs both.")

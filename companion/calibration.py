@@ -10,12 +10,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, logit
 from torch import nn
 
+from companion.checks import Described, check_int, check_probabilities, check_real, refuse
 from companion.metrics import wilson_interval
 
 _EPS = 1e-6
@@ -44,13 +47,46 @@ def _nll(logits: np.ndarray, y: np.ndarray, t: float) -> float:
 def fit_temperature(logits, y, bounds: tuple[float, float] = (0.05, 20.0)) -> float:
     """The temperature T minimising the log loss of sigmoid(logits / T) on (validation) data.
 
-    logits, y: any equal shapes (flattened). Searches log T in ``bounds``.
+    logits, y: any equal shapes (flattened). Searches log T in ``bounds`` (0 < low < high).
+
+    Probabilities passed by mistake are legal logits, but they all lie in [0, 1], i.e. every
+    prediction would be "up" with sigmoid between 0.5 and 0.73: then a `UserWarning` says to use
+    ``TemperatureScaler().fit_proba(p, y)`` or ``probability_to_logit(p)``. (``fit_proba`` itself
+    converts first and never warns.)
     """
     y, z = _flat(y, logits)
+    _warn_if_probabilities(z)
+    return _fit(z, y, bounds)
+
+
+def _fit(z: np.ndarray, y: np.ndarray, bounds) -> float:
+    low, high = _check_bounds(bounds)
+    if not np.isfinite(z).all():
+        refuse("logits", "finite numbers", Described(f"{int((~np.isfinite(z)).sum())} NaN or "
+               "infinite value(s)"), "Drop those samples, or clip the logits.")
     res = minimize_scalar(lambda s: _nll(z, y, float(np.exp(s))),
-                          bounds=(np.log(bounds[0]), np.log(bounds[1])), method="bounded",
+                          bounds=(np.log(low), np.log(high)), method="bounded",
                           options={"xatol": 1e-6})
     return float(np.exp(res.x))
+
+
+def _check_bounds(bounds) -> tuple[float, float]:
+    if isinstance(bounds, str) or np.ndim(bounds) != 1 or len(bounds) != 2:
+        refuse("bounds", "a pair (low, high) of temperatures", bounds, "e.g. bounds=(0.05, 20.0).",
+               TypeError)
+    low = check_real(bounds[0], "bounds[0]", low=0, low_open=True)
+    high = check_real(bounds[1], "bounds[1]", low=low, low_open=True,
+                      fix="The upper temperature must be above the lower one.")
+    return low, high
+
+
+def _warn_if_probabilities(z: np.ndarray) -> None:
+    """Logits that all lie in [0, 1] are almost surely probabilities (see fit_temperature)."""
+    if z.size and np.isfinite(z).all() and z.min() >= 0 and z.max() <= 1:
+        warnings.warn(f"all {z.size} logits lie in [0, 1] ({z.min():.3g} .. {z.max():.3g}): these "
+                      "look like probabilities, and read as logits every prediction says up. If "
+                      "they are probabilities, use TemperatureScaler().fit_proba(p, y), or pass "
+                      "probability_to_logit(p).", UserWarning, stacklevel=3)
 
 
 class TemperatureScaler:
@@ -63,11 +99,15 @@ class TemperatureScaler:
         self.temperature: float | None = None
 
     def fit(self, logits, y) -> TemperatureScaler:
-        self.temperature = fit_temperature(logits, y)
+        y, z = _flat(y, logits)
+        _warn_if_probabilities(z)
+        self.temperature = _fit(z, y, (0.05, 20.0))
         return self
 
     def fit_proba(self, p, y) -> TemperatureScaler:
-        return self.fit(probability_to_logit(p), y)
+        y, z = _flat(y, probability_to_logit(check_probabilities(p, "p")))
+        self.temperature = _fit(z, y, (0.05, 20.0))
+        return self
 
     def transform(self, logits) -> np.ndarray:
         if self.temperature is None:
@@ -75,7 +115,7 @@ class TemperatureScaler:
         return expit(np.asarray(logits, dtype=float) / self.temperature)
 
     def transform_proba(self, p) -> np.ndarray:
-        return self.transform(probability_to_logit(p))
+        return self.transform(probability_to_logit(check_probabilities(p, "p")))
 
 
 class TemperatureScaled(nn.Module):
@@ -86,9 +126,9 @@ class TemperatureScaled(nn.Module):
 
     def __init__(self, model: nn.Module, temperature: float):
         super().__init__()
-        if temperature <= 0:
-            raise ValueError(f"temperature must be positive, got {temperature}")
-        self.model, self.temperature = model, float(temperature)
+        temperature = check_real(temperature, "temperature", low=0, low_open=True,
+                                 fix="Fit it with fit_temperature(val_logits, y_val).")
+        self.model, self.temperature = model, temperature
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x) / self.temperature
@@ -106,7 +146,9 @@ def filter_vs_random(y, p, keep, *, n_draws: int = 2000, seed: int = 0,
     random_low, random_high (the central ``level`` range of accuracy over ``n_draws`` random
     subsets of size n_kept), p_value (share of random subsets at least as accurate as the filter).
     """
-    y, p = _flat(y, p)
+    y, p = _flat(y, check_probabilities(p, "p"))
+    n_draws, seed = check_int(n_draws, "n_draws", low=1), check_int(seed, "seed", low=0)
+    level = check_real(level, "level", low=0, high=1, low_open=True, high_open=True)
     keep = np.asarray(keep, dtype=bool).ravel()
     if keep.shape != y.shape:
         raise ValueError(f"keep must have one value per prediction ({y.size}), got {keep.size}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from companion.checks import Described, refuse
 from companion.constants import EVENT_DATE
 
 FEATURES = ["ret_1", "ret_5", "range", "volume_ratio", "volatility_20", "days_since_event"]
@@ -30,12 +31,46 @@ VOL_WINDOW = 20
 EVENT_CAP = 60  # after three months a policy event is old news; before it, there is none
 
 
+_LOCAL_DATES = ("Convert to the exchange's local dates without a time zone, e.g. "
+                "dates.tz_convert('Asia/Shanghai').tz_localize(None).")
+
+
+def check_date_column(prices: pd.DataFrame, who: str) -> None:
+    """prices['date'] must be datetime64 without a time zone (the course's dates are the
+    exchange's local trading days; a tz-aware or text date would compare wrongly or not at all)."""
+    dates = prices["date"]
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        refuse(f"{who}: prices['date']", "dates without a time zone", Described(
+            f"dtype {dates.dtype}"), "Use prices['date'].dt.tz_convert('Asia/Shanghai')"
+            ".dt.tz_localize(None) for the exchange's local dates.", TypeError)
+    if not pd.api.types.is_datetime64_dtype(dates):
+        refuse(f"{who}: prices['date']", "datetime64 dates", Described(f"dtype {dates.dtype}"),
+               "Convert it with prices['date'] = pd.to_datetime(prices['date']), or read the file "
+               "with companion.market.read_price_csv.", TypeError)
+
+
+def _event_timestamp(event_date) -> pd.Timestamp:
+    try:
+        when = pd.Timestamp(event_date)
+    except (ValueError, TypeError):
+        refuse("event_date", "a date such as '2017-04-05' or None", event_date, error=TypeError)
+    if when is pd.NaT:
+        refuse("event_date", "a date such as '2017-04-05' or None", event_date)
+    if when.tzinfo is not None:
+        refuse("event_date", "a date without a time zone", event_date, _LOCAL_DATES, TypeError)
+    return when
+
+
 def days_since(calendar: pd.DatetimeIndex, event_date) -> np.ndarray:
     """days_since_event for each date of a sorted trading ``calendar``: [dates] float64."""
     if event_date is None:
         return np.full(len(calendar), float(EVENT_CAP))
+    calendar = pd.DatetimeIndex(calendar)
+    if calendar.tz is not None:
+        refuse("calendar", "dates without a time zone", Described(f"time zone {calendar.tz}"),
+               _LOCAL_DATES, TypeError)
     # position of each date minus the position of the first trading day on or after the event
-    first = calendar.searchsorted(pd.Timestamp(event_date), side="left")
+    first = calendar.searchsorted(_event_timestamp(event_date), side="left")
     k = np.arange(len(calendar)) - first
     return np.where(k < 0, EVENT_CAP, np.minimum(k, EVENT_CAP)).astype("float64")
 
@@ -61,6 +96,7 @@ def make_features(prices: pd.DataFrame, event_date=EVENT_DATE) -> pd.DataFrame:
     if missing:
         raise ValueError(f"make_features needs the columns {needed}; missing {missing}. "
                          "Pass a frame from companion.market.load_prices or read_price_csv.")
+    check_date_column(prices, "make_features")
     df = prices[needed].sort_values(["code", "date"], kind="stable").reset_index(drop=True)
     if df.duplicated(["date", "code"]).any():
         raise ValueError("prices has repeated (date, code) rows; keep one row per stock and day.")

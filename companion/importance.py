@@ -16,6 +16,8 @@ import pandas as pd
 import torch
 from sklearn.metrics import log_loss
 
+from companion.checks import check_int
+
 
 @torch.no_grad()
 def _proba(model: torch.nn.Module, X: np.ndarray, batch_size: int = 1024) -> np.ndarray:
@@ -59,6 +61,11 @@ def permutation_scores(model: torch.nn.Module, X: np.ndarray, y: np.ndarray,
     if X.ndim != 4 or y.shape != X.shape[:2]:
         raise ValueError(f"expected X [sample, stock, time, feature] and y [sample, stock], "
                          f"got X {list(X.shape)} and y {list(y.shape)}")
+    n_repeats = check_int(n_repeats, "n_repeats", low=1)
+    seed = check_int(seed, "seed", low=0)
+    if stock is not None:
+        stock = check_int(stock, "stock", low=0, high=X.shape[1] - 1,
+                          fix="stock is an index on the stock axis; None scores all stocks.")
     rng = np.random.default_rng(seed)
     base = _loss(y, _proba(model, X), stock)
     rows = []
@@ -96,7 +103,10 @@ def lag_importance(model: torch.nn.Module, X: np.ndarray, y: np.ndarray, *, sour
     Lag ``l`` is the window day ``time = -l``: the last input day is lag 1 (its return is one day
     before the predicted day), so a leader that moves its follower 3 days later shows at lag 3.
     """
-    n_time = np.shape(X)[2]
+    n_time, n_stocks = np.shape(X)[2], np.shape(X)[1]
+    source = check_int(source, "source", low=0, high=n_stocks - 1)
+    target = check_int(target, "target", low=0, high=n_stocks - 1)
+    lags = [check_int(lag, "lags", low=1, high=n_time) for lag in lags]
     if max(lags) > n_time or min(lags) < 1:
         raise ValueError(f"lags must lie in 1..{n_time} (the window length), got {list(lags)}")
     groups = {lag: (source, n_time - lag) for lag in lags}

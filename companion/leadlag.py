@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from companion.checks import check_int, check_real
+
 
 def log_returns(prices: pd.DataFrame, column: str = "adj_close") -> pd.DataFrame:
     """Daily log returns ``[date x code]`` from a tidy price frame (``market.load_prices`` layout).
@@ -53,7 +55,9 @@ def cross_correlations(returns: pd.DataFrame, lags: Sequence[int] = (1, 2, 3, 4,
     codes = list(returns.columns)
     if pairs is None:
         pairs = [(a, b) for a in codes for b in codes if a != b]
-    if min(lags) < 1:
+    lags = [check_int(lag, "lags") for lag in lags]
+    alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    if not lags or min(lags) < 1:
         raise ValueError(f"lags must be positive (leader first), got {list(lags)}")
     rows = []
     for leader, follower in pairs:

@@ -17,6 +17,23 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from companion.checks import Described, check_int, check_real, refuse
+
+
+def _check_sigma(sigma: torch.Tensor, who: str, zero_ok: bool) -> None:
+    """sigma is a scale: negative (or, where it divides, zero) is a bug upstream, not a loss.
+
+    One reduction and one device sync per batch. NaN is left to the training loop, which stops
+    on a NaN loss with its own message.
+    """
+    bad = (sigma < 0) if zero_ok else (sigma <= 0)
+    if bool(bad.any()):
+        refuse(f"{who} sigma", "positive" if not zero_ok else "non-negative",
+               Described(f"{int(bad.sum())} of {sigma.numel()} value(s) "
+                         f"{'<= 0' if not zero_ok else '< 0'} (min {float(sigma.min()):.3g})"),
+               "Make the head end in softplus(.) + a small floor, as GaussianReturnHead and "
+               "HeteroscedasticLogitHead do; exp(.) works too.")
+
 
 def _check_same_shape(a: torch.Tensor, y: torch.Tensor, what: str) -> None:
     if a.shape != y.shape:
@@ -36,9 +53,8 @@ class AsymmetricBCE(nn.Module):
 
     def __init__(self, up_weight: float = 1.0, down_weight: float = 1.5):
         super().__init__()
-        if up_weight <= 0 or down_weight <= 0:
-            raise ValueError(f"weights must be positive, got up={up_weight}, down={down_weight}")
-        self.up_weight, self.down_weight = float(up_weight), float(down_weight)
+        self.up_weight = check_real(up_weight, "up_weight", low=0, low_open=True)
+        self.down_weight = check_real(down_weight, "down_weight", low=0, low_open=True)
 
     def forward(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         _check_same_shape(logits, y, "AsymmetricBCE logits")
@@ -66,8 +82,10 @@ def optimal_logit(p: float, up_weight: float = 1.0, down_weight: float = 1.5) ->
     z* = ln(p / (1 - p)) + ln(up / down). With up = 1, down = 1.5 and p = 0.5: z* = -ln 1.5,
     sigmoid(z*) = 0.4.
     """
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"p must be strictly between 0 and 1, got {p}")
+    p = check_real(p, "p", low=0, high=1, low_open=True, high_open=True,
+                   fix="p is the fraction of up days (targets equal to 1).")
+    up_weight = check_real(up_weight, "up_weight", low=0, low_open=True)
+    down_weight = check_real(down_weight, "down_weight", low=0, low_open=True)
     return math.log(p / (1 - p)) + math.log(up_weight / down_weight)
 
 
@@ -92,18 +110,19 @@ class HeteroscedasticBCE(nn.Module):
     -log( (1/T) * sum_t P(y | z_t) ), computed stably with logsumexp of -BCE_t.
     Averaging the *likelihood* (not the loss) is what lets sigma pay off: on a day the inputs
     cannot explain, a wide spread of logits keeps some probability on the surprising outcome.
+    A negative sigma is refused: a scale cannot be negative, and the sampled logits
+    would hide the bug (-sigma and sigma give the same spread).
     """
 
     def __init__(self, n_samples: int = 20):
         super().__init__()
-        if n_samples < 1:
-            raise ValueError(f"n_samples must be at least 1, got {n_samples}")
-        self.n_samples = n_samples
+        self.n_samples = check_int(n_samples, "n_samples", low=1)
 
     def forward(self, output: tuple[torch.Tensor, torch.Tensor], y: torch.Tensor) -> torch.Tensor:
         mean, sigma = output
         _check_same_shape(mean, y, "the logit mean")
         _check_same_shape(sigma, y, "sigma")
+        _check_sigma(sigma, "HeteroscedasticBCE", zero_ok=True)  # sigma 0: a plain BCE, fine
         y = y.to(mean.dtype)
         eps = torch.randn((self.n_samples, *mean.shape), device=mean.device, dtype=mean.dtype)
         z = mean.unsqueeze(0) + sigma.unsqueeze(0) * eps                  # [T, batch, stock]
@@ -117,9 +136,10 @@ def gaussian_nll(output: tuple[torch.Tensor, torch.Tensor], ret: torch.Tensor) -
 
     output: (mu, sigma), each [batch, stock]; ret: realised returns [batch, stock] (e.g. in percent).
     mean of ln sigma + (ret - mu)^2 / (2 sigma^2): a small sigma is rewarded only where the
-    returns really are close to mu.
+    returns really are close to mu. sigma <= 0 is refused: the likelihood is undefined.
     """
     mu, sigma = output
     _check_same_shape(mu, ret, "mu")
     _check_same_shape(sigma, ret, "sigma")
+    _check_sigma(sigma, "gaussian_nll", zero_ok=False)  # it divides by sigma and takes its log
     return (torch.log(sigma) + 0.5 * ((ret.to(mu.dtype) - mu) / sigma) ** 2).mean()

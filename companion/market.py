@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from companion.codes import normalise_code
+from companion.codes import board_digits, normalise_code
 from companion.rules import MAIN_BOARD_LIMIT, ST_LIMIT, price_limit, round_fen
 
 STORY_CODES = ["000401.SZ", "601992.SH", "600340.SH", "601668.SH", "600585.SH", "000725.SZ"]
@@ -258,9 +258,20 @@ def _slashed_dates(text: pd.Series, path, lines) -> pd.Series | None:
     return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
 
 
+# A daily export written with timestamps: every row at midnight, optionally with a UTC offset
+# ("2017-01-03 00:00:00", "2017-01-03T00:00:00+08:00"). The date part is then the exchange day.
+_MIDNIGHT = r"^(\d{4}-\d{1,2}-\d{1,2})[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+
+
+def _drop_midnight(text: pd.Series) -> pd.Series:
+    """Dates written as midnight timestamps become plain dates; anything else is left as it is."""
+    parts = text.str.extract(_MIDNIGHT)[0]
+    return parts if len(text) and parts.notna().all() else text
+
+
 def _parse_dates(frame: pd.DataFrame, spec: dict, layout: str, path, lines) -> pd.Series:
     """The date column as datetimes, refusing intraday bars, weekends and unreadable dates."""
-    text = frame["date"].astype(str).str.strip()
+    text = _drop_midnight(frame["date"].astype(str).str.strip())
     if "time" in frame.columns or text.str.contains(r"\d{1,2}:\d{2}").any():
         raise _fail(path, "the rows are intraday bars (the dates carry times of day, or there is "
                     "a time column), but the course works on daily bars",
@@ -319,13 +330,20 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
 
     Volumes become shares and amounts CNY; a volume that is really in lots (amount / (volume x
     close) near 100) is refused. Files without an adjustment factor but with the exchange's
-    preclose get the factor derived from it (with a warning naming the ex-rights days); files with
-    neither get adj_factor = 1.0, so adj_* equal the raw prices (returns across an ex-rights day are
-    then wrong: export the factor or preclose too if the stock paid bonus shares).
+    preclose get the factor derived from it (with a warning naming the ex-rights days). Files with
+    neither get adj_factor = 1.0, so adj_* equal the raw prices; such a file is refused when a
+    close-to-close move is wider than the board's price limit allows (±10% main board, ±20%
+    ChiNext/STAR, ±30% Beijing, ±30% for a code of unknown board; one tick of rounding allowed;
+    the first five rows are exempt, as new listings trade without a limit for up to five days, and
+    so are days before the limits began on 1996-12-16): only an ex-rights day (bonus shares,
+    a split) explains such a move, and read as a return it would be a crash that never happened.
+    The message names the days and the fix (export preclose or adj_factor too, or use the shipped
+    data; a column adj_factor of 1.0 says the moves are real).
 
     Dates: ISO (YYYY-MM-DD), YYYYMMDD, YYYY/M/D; DD/MM/YYYY and MM/DD/YYYY are told apart by a day
     above 12 (with a warning saying which) and refused when nothing tells them apart; two-digit
-    years, weekends and intraday bars are refused; weekdays that were exchange holidays in
+    years, weekends and intraday bars are refused (a daily export that writes every date as a
+    midnight timestamp, with or without a UTC offset, is read as its dates); weekdays that were exchange holidays in
     2014-2018 (the shipped calendar; no calendar package is installed) are flagged. Codes are
     normalised (``sz300750`` -> ``300750.SZ``). Text in UTF-8 or GBK (Chinese Excel) is read.
 
@@ -345,20 +363,7 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
     sort : sort rows by date instead of refusing a file out of order.
     """
     path = Path(path)
-    text = _read_text(path)
-    if not text.strip():
-        raise _fail(path, "the file is empty", "export the prices again; the file needs a header "
-                    "line and one row per trading day")
-    raw = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
-    # Header names are matched without case ("Date,Open,..." works); Chinese headers are unaffected.
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    layout = _detect_layout(list(raw.columns))
-    if raw.empty:
-        raise _fail(path, "the file has a header but no rows", "export a date range with trading days")
-    if layout == "unknown":
-        raise _fail(path, f"no date column among {list(raw.columns)}",
-                    "name the columns date,open,high,low,close,volume (or use a tushare, akshare "
-                    "or baostock export unchanged)")
+    raw, layout = _read_table(path)
     spec = _LAYOUTS[layout]
     frame = raw.rename(columns=spec["rename"])
     missing = [c for c in ["open", "high", "low", "close", "volume"] if c not in frame.columns]
@@ -367,9 +372,49 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
                     f"{list(raw.columns)})", "add them; the plain layout is "
                     "date,open,high,low,close,volume with volume in shares")
     lines = np.arange(len(frame)) + 2  # line numbers in the file: the header is line 1
-
-    # Dates -----------------------------------------------------------------------------------
     dates = _parse_dates(frame, spec, layout, path, lines)
+    _check_repeated_dates(dates, path, lines)
+    code = _code_of(frame, code, path)
+    out = _prices(frame, dates, code, path, lines)
+    _check_order(out, dates, path, lines, sort)
+    out = _add_amount(out, frame, spec, dates, path, lines)
+    _check_volume_unit(out, layout, path)
+    out, frame = _drop_suspended(out, frame, layout, path)
+    # out and frame share the file's row numbers as index: sort once, then align frame to it.
+    out = out.sort_values("date", kind="stable")
+    frame = frame.loc[out.index].reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    _add_adjustment(out, frame, path)
+    result = _finish(out)
+    _add_is_st(result, frame, path)
+    return result
+
+
+def _read_table(path: Path, rows: bool = True) -> tuple[pd.DataFrame, str]:
+    """The file as a table of text (lower-case column names) and its layout; empty files refused,
+    and (``rows``) files with a header only."""
+    text = _read_text(path)
+    if not text.strip():
+        raise _fail(path, "the file is empty", "export the prices again; the file needs a header "
+                    "line and one row per trading day")
+    raw = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+    raw.columns = _header_names(raw.columns)
+    layout = _detect_layout(list(raw.columns))
+    if rows and raw.empty:
+        raise _fail(path, "the file has a header but no rows", "export a date range with trading days")
+    if layout == "unknown":
+        raise _fail(path, f"no date column among {list(raw.columns)}",
+                    "name the columns date,open,high,low,close,volume (or use a tushare, akshare "
+                    "or baostock export unchanged)")
+    return raw, layout
+
+
+def _header_names(columns) -> list[str]:
+    """Header names as matched: stripped, without case ("Date,Open,..." works; Chinese unaffected)."""
+    return [str(c).strip().lower() for c in columns]
+
+
+def _check_repeated_dates(dates: pd.Series, path, lines) -> None:
     dup = dates.duplicated(keep="first").to_numpy()
     if dup.any():
         i = int(np.argmax(dup))
@@ -377,15 +422,19 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
         raise _fail(path, f"line {lines[i]}: the date {dates.iloc[i].date()} repeats line "
                     f"{lines[first]}", "keep one row per trading day (one stock per file)")
 
-    # Codes ---------------------------------------------------------------------------------
+
+def _code_of(frame: pd.DataFrame, code, path: Path) -> str:
+    """The file's one code (argument, code column or file name), normalised."""
     if "code" in frame.columns and frame["code"].nunique() > 1:
         raise _fail(path, f"the file holds several codes {sorted(frame['code'].unique())[:5]}",
                     "split it into one file per stock")
     if code is None:
         code = str(frame["code"].iloc[0]) if "code" in frame.columns else path.stem
-    code = normalise_code(code)  # sh.600000, sz300750, 300750.sz -> 600000.SH, 300750.SZ
+    return normalise_code(code)  # sh.600000, sz300750, 300750.sz -> 600000.SH, 300750.SZ
 
-    # Numbers ---------------------------------------------------------------------------------
+
+def _prices(frame: pd.DataFrame, dates: pd.Series, code: str, path, lines) -> pd.DataFrame:
+    """date, code, open..close and volume as numbers; missing, non-positive or impossible refused."""
     out = pd.DataFrame({"date": dates.to_numpy(), "code": code})
     for col in _RAW + ["volume"]:
         values = pd.to_numeric(frame[col], errors="coerce")
@@ -404,6 +453,12 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
                         "is not positive", "prices must be > 0; check the export (forward-adjusted "
                         "前复权 prices of old data can turn negative: export raw prices and the "
                         "adj_factor instead)")
+    _check_ranges(out, dates, path, lines)
+    return out
+
+
+def _check_ranges(out: pd.DataFrame, dates: pd.Series, path, lines) -> None:
+    """high >= low, open and close inside low..high, volume >= 0."""
     bad = (out["high"] < out["low"]).to_numpy()
     if bad.any():
         i = int(np.argmax(bad))
@@ -422,7 +477,10 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
         raise _fail(path, f"line {lines[i]} ({dates.iloc[i].date()}): negative volume",
                     "volumes are counts of shares, >= 0")
 
-    # Order: checked after the values so that the message points at a real ordering problem.
+
+def _check_order(out: pd.DataFrame, dates: pd.Series, path, lines, sort: bool) -> None:
+    """Rows out of date order are refused unless sort=True. Checked after the values so that the
+    message points at a real ordering problem."""
     order_bad = (np.diff(out["date"].to_numpy()) < np.timedelta64(0)).nonzero()[0]
     if len(order_bad) and not sort:
         i = int(order_bad[0]) + 1
@@ -433,7 +491,9 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
                     "pass sort=True to read_price_csv to sort the rows by date (the file is not "
                     "changed), or sort the file oldest first")
 
-    # Units and optional columns --------------------------------------------------------------
+
+def _add_amount(out: pd.DataFrame, frame: pd.DataFrame, spec: dict, dates, path, lines) -> pd.DataFrame:
+    """Volume in shares and amount in CNY (NaN when the file has none)."""
     out["volume"] *= spec["volume"]
     if "amount" in frame.columns:
         amount = pd.to_numeric(frame["amount"], errors="coerce")
@@ -446,29 +506,36 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
         out["amount"] = amount.to_numpy(dtype="float64") * spec["amount"]
     else:
         out["amount"] = np.nan
-    _check_volume_unit(out, layout, path)
+    return out
+
+
+def _drop_suspended(out: pd.DataFrame, frame: pd.DataFrame, layout: str, path):
+    """Remove suspended days (baostock tradestatus 0, volume 0) with a warning; flag adjusted
+    baostock prices."""
     if layout == "baostock" and "tradestatus" in frame.columns:
         halted = (pd.to_numeric(frame["tradestatus"], errors="coerce") == 0).to_numpy()
         if halted.any():
             warnings.warn(f"{path}: removed {int(halted.sum())} baostock row(s) with tradestatus 0 "
-                          "(suspended days); in the course a suspended day has no row.", stacklevel=2)
+                          "(suspended days); in the course a suspended day has no row.", stacklevel=3)
             out, frame = out[~halted], frame[~halted]
     idle = (out["volume"] == 0).to_numpy()  # a day without a single trade is a suspension
     if idle.any():
         warnings.warn(f"{path}: removed {int(idle.sum())} row(s) with volume 0 (suspended days, "
                       f"e.g. {out['date'][idle].iloc[0].date()}); in the course a suspended day "
-                      "has no row, so nothing trades on it.", stacklevel=2)
+                      "has no row, so nothing trades on it.", stacklevel=3)
         out, frame = out[~idle], frame[~idle]
     if layout == "baostock" and "adjustflag" in frame.columns and \
             (frame["adjustflag"].astype(str).str.strip() != "3").any():
         warnings.warn(f"{path}: baostock adjustflag is not 3, so the prices are already adjusted "
                       "(1 = back, 2 = forward); open..close then hold adjusted, not raw, prices and "
                       "price-limit checks are approximate. Export with adjustflag='3' for raw prices.",
-                      stacklevel=2)
-    # out and frame share the file's row numbers as index: sort once, then align frame to it.
-    out = out.sort_values("date", kind="stable")
-    frame = frame.loc[out.index].reset_index(drop=True)
-    out = out.reset_index(drop=True)
+                      stacklevel=3)
+    return out, frame
+
+
+def _add_adjustment(out: pd.DataFrame, frame: pd.DataFrame, path) -> None:
+    """preclose and adj_factor: from the file, derived from preclose, or 1.0 when the file has
+    neither (then a move no price limit allows is refused: see `_check_unexplained_gaps`)."""
     if "preclose" in frame.columns:
         out["preclose"] = pd.to_numeric(frame["preclose"], errors="coerce").to_numpy(dtype="float64")
         if (out["preclose"] <= 0).any():
@@ -486,15 +553,54 @@ def read_price_csv(path: str | Path, code: str | None = None, *, sort: bool = Fa
             raise _fail(path, f"{out['date'].iloc[i].date()}: adj_factor is missing or not positive",
                         "export the adjustment factor for every day, or drop the column")
     else:
+        _check_unexplained_gaps(out, path)
         out["adj_factor"] = 1.0
-    result = _finish(out)
+
+
+def _add_is_st(result: pd.DataFrame, frame: pd.DataFrame, path) -> None:
     if "isst" in frame.columns:  # baostock: 1 = under special treatment that day (±5% band)
         result["is_st"] = (pd.to_numeric(frame["isst"], errors="coerce") == 1).to_numpy()
         if result["is_st"].any():
             warnings.warn(f"{path}: {int(result['is_st'].sum())} row(s) are ST (isST = 1): the "
                           "column is_st keeps them, and limit_moves and run_backtest apply the "
-                          "±5% band on those days.", stacklevel=2)
-    return result
+                          "±5% band on those days.", stacklevel=3)
+
+
+# The widest daily band a board has had (ChiNext was ±10% before 2020-08-24: ±20% never flags a
+# real move there). A code of unknown board gets the widest A-share band.
+_PRICE_LIMITS_SINCE = pd.Timestamp("1996-12-16")
+_LISTING_ROWS = 5  # new listings may trade without a limit for their first five days
+
+
+def _widest_band(code: str) -> float:
+    digits = board_digits(code)
+    if not digits or digits[0] in "48" or digits.startswith("92"):
+        return 0.30  # Beijing Stock Exchange, or a board we cannot tell
+    if digits.startswith(("300", "301", "688", "689")):
+        return 0.20  # ChiNext, STAR
+    return 0.10
+
+
+def _check_unexplained_gaps(out: pd.DataFrame, path) -> None:
+    """Refuse close-to-close moves wider than any price limit in a file without preclose or
+    adj_factor: only an ex-rights day (bonus shares, a split) explains them, and read as returns
+    they would be crashes (10-for-10 bonus: -50%) that never happened."""
+    band = _widest_band(str(out["code"].iloc[0]))
+    prev = out["close"].shift(1)
+    move = out["close"] / prev - 1
+    beyond = (move.abs() > band + 0.01 / prev + 1e-9)  # one 0.01 CNY tick of limit rounding
+    beyond &= (out["date"] >= _PRICE_LIMITS_SINCE) & (np.arange(len(out)) >= _LISTING_ROWS)
+    if not beyond.any():
+        return
+    days = [f"{d.date()} ({m:+.1%})" for d, m in zip(out["date"][beyond], move[beyond], strict=True)]
+    raise _fail(path, f"{len(days)} close-to-close move(s) beyond the ±{band:.0%} price limit: "
+                f"{', '.join(days[:5])}{' ...' if len(days) > 5 else ''}. The file has no preclose "
+                "or adj_factor column, and only an ex-rights day (bonus shares, a split) explains "
+                "such a move: read as a return it is a crash or jump that never happened",
+                "export the exchange's previous close (preclose; tushare pre_close) or the "
+                "adjustment factor (adj_factor) with the prices, or use the shipped data "
+                "(companion.market.load_prices). If the moves are real (no limit applied), add a "
+                "column adj_factor filled with 1.0 to say so")
 
 
 def _check_volume_unit(out: pd.DataFrame, layout: str, path) -> None:
@@ -521,14 +627,19 @@ def _factor_from_preclose(out: pd.DataFrame, path) -> np.ndarray:
         warnings.warn(f"{path}: no adjustment factor in the file, but preclose shows "
                       f"{len(days)} ex-rights day(s) (e.g. {[str(d.date()) for d in days.iloc[:3]]}); "
                       "the adjustment factor (adj_factor) was derived from preclose, so adj_* "
-                      "prices and returns are right across them.", stacklevel=3)
+                      "prices and returns are right across them.", stacklevel=4)
     return step.cumprod().to_numpy(dtype="float64")
 
 
 def units_note(path: str | Path) -> str:
-    """Which layout `read_price_csv` sees in a file, and the unit conversions it applies."""
-    header = Path(path).read_bytes().decode("utf-8-sig").splitlines()[0].split(",")
-    return _UNITS_NOTE.get(_detect_layout([h.strip() for h in header]), "unknown layout")
+    """Which layout `read_price_csv` sees in a file, and the unit conversions it applies.
+
+    The layout is detected exactly as `read_price_csv` detects it (same header rules, same
+    encodings); a file it cannot read raises the same `PriceDataError`.
+    """
+    path = Path(path)
+    _raw, layout = _read_table(path, rows=False)
+    return _UNITS_NOTE[layout]
 
 
 # The synthetic market lives in its own module; it is part of this module's public face.

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from companion.checks import check_fraction, check_int, check_real, refuse
 from companion.constants import EVENT_DATE
 from companion.features import FEATURES, VOLUME_WINDOW
 
@@ -143,17 +144,23 @@ class SyntheticMarket:
 
 def _check_dynamics(volatility, garch, correlation) -> None:
     """Parameters that would give NaN prices or exploding variance are refused up front."""
-    low, high = volatility
+    low, high = _pair(volatility, "volatility", "(0.015, 0.03)")
     if not 0 < low <= high < 0.5:
         raise ValueError(f"volatility is a (low, high) range of daily return volatilities, "
                          f"0 < low <= high < 0.5 as fractions (0.015 = 1.5% a day); got {volatility}")
-    alpha, beta = garch
+    alpha, beta = _pair(garch, "garch", "(0.08, 0.9)")
     if alpha < 0 or beta < 0 or alpha + beta >= 1:
         raise ValueError(f"garch=(alpha, beta)={garch} is not a stationary GARCH(1, 1): it needs "
                          "alpha >= 0, beta >= 0 and alpha + beta < 1 (e.g. (0.08, 0.9)); otherwise "
                          "the variance has no long-run level and grows without bound")
-    if not 0 <= correlation < 1:
-        raise ValueError(f"correlation must lie in [0, 1), got {correlation}")
+    check_real(correlation, "correlation", low=0, high=1, high_open=True)
+
+
+def _pair(value, name: str, example: str) -> tuple[float, float]:
+    """Two finite numbers (a tuple, list or array of two)."""
+    if isinstance(value, str) or np.ndim(value) != 1 or len(value) != 2:
+        refuse(name, "a pair of two numbers", value, f"e.g. {name}={example}.", TypeError)
+    return check_real(value[0], f"{name}[0]"), check_real(value[1], f"{name}[1]")
 
 
 def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2017-12-29", *,
@@ -167,15 +174,26 @@ def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2
     Roles: SIM00 leads SIM01 by ``lag`` days (and every fifth stock the next one, SIM05 -> SIM06,
     ...); SIM02, SIM03, SIM04 (the first ``n_event`` after the first pair) are the policy stocks.
     Deterministic for a seed; vectorised over stocks (300 stocks x 3 years take well under 5 s).
+    ``limit`` is the daily price limit as a fraction of the previous close (0.10 = the main
+    board's ±10%, 0.20 ChiNext/STAR, 0.05 ST): every daily log return is clipped to
+    [ln(1 - limit), ln(1 + limit)], so it must lie strictly between 0 and 1.
     """
-    if n_stocks < 1:
-        raise ValueError(f"n_stocks must be >= 1, got {n_stocks}")
+    seed = check_int(seed, "seed", low=0)
+    n_stocks = check_int(n_stocks, "n_stocks", low=1)
+    lag = check_int(lag, "lag", low=1, fix="lag is how many days the follower trails its leader.")
+    n_event = check_int(n_event, "n_event", low=0)
+    burn_in = check_int(burn_in, "burn_in", low=0)
+    lead_strength = check_real(lead_strength, "lead_strength")
+    skew = check_real(skew, "skew", low=0, low_open=True,
+                      fix="skew is s_down / s_up of the shocks: 1 is symmetric, 1.4 the default.")
+    limit = check_fraction(limit, "limit", zero_ok=False)
     _check_dynamics(volatility, garch, correlation)
     rng = np.random.default_rng(seed)
     coef = dict(DEFAULT_COEFFICIENTS if coefficients is None else coefficients)
     unknown = set(coef) - set(FEATURES)
     if unknown:
         raise ValueError(f"coefficients for unknown features {sorted(unknown)}; use names from {FEATURES}")
+    coef = {f: check_real(v, f"coefficients[{f!r}]") for f, v in coef.items()}
     if any(coef.get(f, 0.0) != 0.0 for f in ("range", "volatility_20", "days_since_event")):
         raise ValueError("the oracle is exact only for ret_1, ret_5 and volume_ratio; "
                          "keep the other coefficients at 0.0")

@@ -23,7 +23,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from companion.device import get_device
+from companion.checks import check_int, check_real
+from companion.device import resolve_device
 
 
 def _progress_on(progress: bool | None) -> bool:
@@ -159,10 +160,9 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
     finished epoch's weights are restored, the model is left in eval mode, a warning is shown
     and the history of the finished epochs is *returned* with ``attrs["interrupted"] = True``.
     """
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}.")
-    seed = int(seed)
-    device = torch.device(device) if device is not None else get_device()
+    epochs, batch_size, lr, weight_decay, patience, seed, grad_clip = _check_settings(
+        epochs, batch_size, lr, weight_decay, patience, seed, grad_clip)
+    device = resolve_device(device)
     X, y = _unpack(train, "train")
     Xv, yv = _unpack(val, "val") if val is not None else (None, None)
     if loss_fn is None:  # BCE needs 0/1 targets; a custom loss may train on anything (returns)
@@ -182,6 +182,17 @@ def fit(model: nn.Module, train, val, *, loss_fn: Callable | None = None, epochs
         torch.manual_seed(seed)
         return _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay,
                       patience, seed, device, progress, grad_clip)
+
+
+def _check_settings(epochs, batch_size, lr, weight_decay, patience, seed, grad_clip):
+    """fit's numeric settings as plain Python numbers (NumPy scalars are numbers too)."""
+    return (check_int(epochs, "epochs", low=1), check_int(batch_size, "batch_size", low=1),
+            check_real(lr, "lr", low=0, low_open=True, fix="A learning rate such as 3e-3."),
+            check_real(weight_decay, "weight_decay", low=0),
+            check_int(patience, "patience", low=0),
+            check_int(seed, "seed"),
+            None if grad_clip is None else check_real(grad_clip, "grad_clip", low=0, low_open=True,
+                                                      fix="Pass None to turn clipping off."))
 
 
 def _train(model, X, y, Xv, yv, loss_fn, epochs, batch_size, lr, weight_decay, patience, seed,
@@ -282,8 +293,9 @@ def predict_proba(model: nn.Module, X, *, batch_size: int = 1024,
     model already is. The model is left in evaluation mode.
     """
     X = _inputs(X)
+    batch_size = check_int(batch_size, "batch_size", low=1)
     if device is not None:
-        model.to(device)
+        model.to(resolve_device(device))
     device = _model_device(model)
     model.eval()
     parts = []

@@ -17,6 +17,9 @@
 
 from __future__ import annotations
 
+import warnings
+from numbers import Real
+
 import numpy as np
 from scipy import stats
 
@@ -36,10 +39,13 @@ def walk_forward_splits(n: int, *, train_size: int, test_size: int, step: int | 
     ``embargo`` samples are dropped between the end of training and the test block (use
     lookback + horizon - 1 for windowed samples, so no training target peeks into the test inputs).
     """
-    if min(train_size, test_size) < 1 or embargo < 0 or n < 1:
-        raise ValueError("train_size and test_size must be >= 1 and embargo >= 0")
+    n = check_int(n, "n", low=1)
+    train_size = check_int(train_size, "train_size", low=1)
+    test_size = check_int(test_size, "test_size", low=1)
+    embargo = check_int(embargo, "embargo", low=0)
     step = test_size if step is None else step
-    if int(step) != step or step < 1:
+    if not isinstance(step, Real | np.number) or isinstance(step, bool) or int(step) != step \
+            or step < 1:
         raise ValueError(f"step must be a positive whole number of samples (how far each split "
                          f"moves forward), got step={step}; None moves by test_size={test_size}.")
     splits, start = [], train_size + embargo
@@ -64,7 +70,11 @@ def purged_kfold_splits(n: int, n_splits: int = 5, *, lookback: int = 1, horizon
     ``embargo`` samples after that are dropped too, because serial correlation lets information
     leak a little further than the windows themselves.
     """
-    if n_splits < 2 or n < n_splits:
+    n, n_splits = check_int(n, "n", low=1), check_int(n_splits, "n_splits", low=2)
+    lookback = check_int(lookback, "lookback", low=1)
+    horizon = check_int(horizon, "horizon", low=1)
+    embargo = check_int(embargo, "embargo", low=0)
+    if n < n_splits:
         raise ValueError(f"need 2 <= n_splits <= n, got n_splits={n_splits}, n={n}")
     reach = lookback + horizon - 1
     idx = np.arange(n)
@@ -77,13 +87,19 @@ def purged_kfold_splits(n: int, n_splits: int = 5, *, lookback: int = 1, horizon
 
 
 # --- accuracy and Sharpe ratio -----------------------------------------------------------------
-def sharpe_ratio(returns, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> float:
+def sharpe_ratio(returns, periods_per_year: float = TRADING_DAYS_PER_YEAR) -> float:
     """Annualised Sharpe ratio of per-period returns (zero risk-free rate).
 
     NaN values are dropped first: ``equity.pct_change()`` starts with one, and a single NaN would
     otherwise make the mean NaN. Infinite returns (a price of 0 somewhere) are refused.
-    A series with no variation has a Sharpe ratio of 0 here.
+
+    Returns without variation (spread below 1e-10 of their size: floating-point noise, which
+    would otherwise give ratios like 8.5e16): all zero (a strategy that never traded) gives 0.0;
+    a constant non-zero return has no defined Sharpe ratio (no risk to divide by) and gives NaN
+    with a `RuntimeWarning`, so that a table of many strategies is still filled in.
     """
+    periods_per_year = check_real(periods_per_year, "periods_per_year", low=0, low_open=True,
+                                  fix="244 trading days a year for daily returns, 52 for weekly.")
     r = np.asarray(returns, dtype=float).ravel()
     if np.isinf(r).any():
         raise ValueError(f"returns hold {int(np.isinf(r).sum())} infinite value(s): a price or "
@@ -92,7 +108,25 @@ def sharpe_ratio(returns, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> floa
     if len(r) < 2:
         raise ValueError(f"a Sharpe ratio needs at least 2 returns that are not NaN, got {len(r)}.")
     sd = r.std(ddof=1)
-    return float(r.mean() / sd * np.sqrt(periods_per_year)) if sd > 0 else 0.0
+    if _no_variation(r, sd):
+        return _constant_sharpe(r)
+    return float(r.mean() / sd * np.sqrt(periods_per_year))
+
+
+def _no_variation(r: np.ndarray, sd: float) -> bool:
+    """A spread ten orders of magnitude below the returns' size is rounding noise: no variation."""
+    return bool(sd <= 1e-10 * np.abs(r).max())
+
+
+def _constant_sharpe(r: np.ndarray) -> float:
+    """0.0 for all-zero returns; NaN with a warning for a constant non-zero return."""
+    if not np.abs(r).max() > 0:
+        return 0.0
+    warnings.warn(f"the returns are constant ({r[0]:.6g} every period): with zero volatility the "
+                  "Sharpe ratio is undefined, so it is NaN. Check the series (a constant return "
+                  "usually means a bug, e.g. a fee or interest with no trading).",
+                  RuntimeWarning, stacklevel=3)
+    return float("nan")
 
 
 def sharpe_standard_error(sr: float, n: int, skew: float = 0.0, kurtosis: float = 3.0) -> float:
@@ -105,9 +139,18 @@ def sharpe_standard_error(sr: float, n: int, skew: float = 0.0, kurtosis: float 
     return float(np.sqrt(var / (n - 1)))
 
 
-def sharpe_interval(returns, level: float = 0.95, periods_per_year: int = TRADING_DAYS_PER_YEAR):
-    """(annualised Sharpe ratio, low, high): a normal interval with the non-normal standard error."""
+def sharpe_interval(returns, level: float = 0.95, periods_per_year: float = TRADING_DAYS_PER_YEAR):
+    """(annualised Sharpe ratio, low, high): a normal interval with the non-normal standard error.
+
+    Constant returns give NaNs (with a warning), as in `sharpe_ratio`.
+    """
+    level = check_real(level, "level", low=0, high=1, low_open=True, high_open=True,
+                       fix="level is a coverage such as 0.95.")
+    periods_per_year = check_real(periods_per_year, "periods_per_year", low=0, low_open=True)
     r = np.asarray(returns, dtype=float)
+    if r.size >= 2 and np.isfinite(r).all() and _no_variation(r, r.std(ddof=1)):
+        _constant_sharpe(r)  # warns for a constant non-zero return; no variation: no interval
+        return (float("nan"),) * 3
     sr = r.mean() / r.std(ddof=1)
     se = sharpe_standard_error(sr, len(r), stats.skew(r), stats.kurtosis(r, fisher=False))
     z, scale = stats.norm.ppf(0.5 + level / 2), np.sqrt(periods_per_year)
@@ -122,6 +165,9 @@ def best_of_n_accuracy(n_models: int, n_days: int, *, p: float = 0.5, n_sims: in
     Returns ``n_sims`` simulated best accuracies, shape [n_sims]. With p = 0.5 every model is a
     coin flip: whatever the best one scores above 50% is luck, selected.
     """
+    n_models, n_days = check_int(n_models, "n_models", low=1), check_int(n_days, "n_days", low=1)
+    p = check_real(p, "p", low=0, high=1)
+    n_sims, seed = check_int(n_sims, "n_sims", low=1), check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     correct = rng.binomial(n_days, p, size=(n_sims, n_models))
     return correct.max(axis=1) / n_days
@@ -132,8 +178,8 @@ def expected_max_sharpe(n_trials: int, sr_variance: float) -> float:
 
     The extreme-value approximation of Bailey & López de Prado (2014), eq. for SR_0.
     """
-    if n_trials < 1:
-        raise ValueError(f"n_trials must be >= 1, got {n_trials}")
+    n_trials = check_int(n_trials, "n_trials", low=1)
+    sr_variance = check_real(sr_variance, "sr_variance", low=0)
     if n_trials == 1:
         return 0.0
     z1 = stats.norm.ppf(1 - 1 / n_trials)
@@ -142,8 +188,15 @@ def expected_max_sharpe(n_trials: int, sr_variance: float) -> float:
 
 
 def probabilistic_sharpe_ratio(returns, sr_benchmark: float = 0.0) -> float:
-    """P(true per-period Sharpe ratio > ``sr_benchmark``) given the observed ``returns``."""
+    """P(true per-period Sharpe ratio > ``sr_benchmark``) given the observed ``returns``.
+
+    Constant returns give NaN (with a warning), as in `sharpe_ratio`.
+    """
+    sr_benchmark = check_real(sr_benchmark, "sr_benchmark")
     r = np.asarray(returns, dtype=float)
+    if r.size >= 2 and np.isfinite(r).all() and _no_variation(r, r.std(ddof=1)):
+        _constant_sharpe(r)  # warns for a constant non-zero return; no variation: no ratio
+        return float("nan")
     sr = r.mean() / r.std(ddof=1)
     se = sharpe_standard_error(sr, len(r), stats.skew(r), stats.kurtosis(r, fisher=False))
     return float(stats.norm.cdf((sr - sr_benchmark) / se))

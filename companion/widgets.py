@@ -16,6 +16,7 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 from companion.backtest import AShareRules, BacktestResult, Policy, run_backtest
+from companion.checks import check_real
 from companion.plots.trading import equity_curve
 
 
@@ -45,6 +46,7 @@ def report_frame(result: BacktestResult) -> pd.DataFrame:
 def _in_range(name: str, value, low, high, hint: str = "") -> None:
     # ipywidgets would clamp an out-of-range value silently: the dashboard would then show
     # another setting than the one asked for.
+    check_real(value, name)  # a NumPy scalar is a number; text is refused by name
     if not low - 1e-12 <= value <= high + 1e-12:
         raise ValueError(f"{name}={value} is outside the slider's range {low} .. {high}{hint}")
 
@@ -55,6 +57,7 @@ def _check_start(threshold, max_uncertainty, holding_days, commission, gate_max,
     _in_range("holding_days", holding_days, 1, 10)
     if int(holding_days) != holding_days:
         raise ValueError(f"holding_days must be a whole number of days, got {holding_days}")
+    commission = check_real(commission, "commission")
     if not 0 <= commission <= 0.003:
         raise ValueError(f"commission={commission} is outside the slider's range 0 .. 0.003: it is "
                          "a fraction of the trade value (0.0003 = 0.03%); if you meant "

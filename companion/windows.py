@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from companion.checks import check_int, check_real
+from companion.features import check_date_column
+
 
 @dataclass
 class Windows:
@@ -125,11 +128,12 @@ def make_windows(features: pd.DataFrame, prices: pd.DataFrame, lookback: int = 2
     """
     if missing not in ("drop", "warn", "raise"):
         raise ValueError(f"missing must be 'drop', 'warn' or 'raise', got {missing!r}")
-    if lookback < 1 or horizon < 1:
-        raise ValueError(f"lookback and horizon must be >= 1, got lookback={lookback}, horizon={horizon}")
+    lookback = check_int(lookback, "lookback", low=1, fix="lookback is days of input per sample.")
+    horizon = check_int(horizon, "horizon", low=1, fix="horizon is trading days ahead of the target.")
     if not isinstance(features.index, pd.MultiIndex) or list(features.index.names) != ["date", "code"]:
         raise ValueError("features must be indexed by (date, code), as make_features returns it; "
                          f"got index names {list(features.index.names)}")
+    check_date_column(prices, "make_windows")
     codes = sorted(prices["code"].unique()) if codes is None else list(codes)
     unknown = sorted(set(codes) - set(prices["code"]))
     if unknown:
@@ -174,9 +178,10 @@ def chronological_split(w: Windows, train: float = 0.7, val: float = 0.15,
     validation and of the test part: a training sample's inputs and target then end before the
     first validation sample's input window begins, and likewise for validation and test.
     """
+    train, val = check_real(train, "train"), check_real(val, "val")
     if not (0 < train < 1 and 0 <= val < 1 and train + val <= 1):
         raise ValueError(f"need 0 < train < 1, 0 <= val and train + val <= 1; got train={train}, val={val}")
-    embargo = w.lookback + w.horizon - 1 if embargo is None else int(embargo)
+    embargo = w.lookback + w.horizon - 1 if embargo is None else check_int(embargo, "embargo")
     if embargo < 0:
         raise ValueError(f"embargo must be >= 0, got {embargo}")
     n = len(w)

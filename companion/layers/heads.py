@@ -25,6 +25,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from companion.checks import check_int, check_real
+from companion.device import resolve_device
+
 
 def _check_last_dim(h: torch.Tensor, in_features: int, who: str) -> None:
     if h.ndim < 1 or h.shape[-1] != in_features:
@@ -44,7 +47,7 @@ class BayesianHead(nn.Module):
 
     def __init__(self, in_features: int):
         super().__init__()
-        self.in_features = in_features
+        self.in_features = in_features = check_int(in_features, "in_features", low=1)
         self.fc_mu = nn.Linear(in_features, 1)
         self.fc_sigma = nn.Linear(in_features, 1)
 
@@ -75,8 +78,8 @@ class HeteroscedasticLogitHead(nn.Module):
 
     def __init__(self, in_features: int, min_sigma: float = 1e-3):
         super().__init__()
-        self.in_features = in_features
-        self.min_sigma = min_sigma
+        self.in_features = in_features = check_int(in_features, "in_features", low=1)
+        self.min_sigma = check_real(min_sigma, "min_sigma", low=0)
         self.fc_mean = nn.Linear(in_features, 1)
         self.fc_sigma = nn.Linear(in_features, 1)
 
@@ -106,8 +109,11 @@ class MCDropoutHead(nn.Module):
 
     def __init__(self, in_features: int, p: float = 0.3, n_samples: int = 50, seed: int | None = 0):
         super().__init__()
-        if not 0.0 < p < 1.0:
-            raise ValueError(f"dropout probability p must be in (0, 1), got {p}")
+        in_features = check_int(in_features, "in_features", low=1)
+        p = check_real(p, "p", low=0, high=1, low_open=True, high_open=True,
+                       fix="p is the dropout probability, e.g. 0.3.")
+        n_samples = check_int(n_samples, "n_samples", low=1)
+        seed = None if seed is None else check_int(seed, "seed", low=0)
         self.in_features, self.p, self.n_samples, self.seed = in_features, p, n_samples, seed
         self.fc = nn.Linear(in_features, 1)
 
@@ -144,7 +150,8 @@ class GaussianReturnHead(nn.Module):
 
     def __init__(self, in_features: int, min_sigma: float = 1e-3):
         super().__init__()
-        self.in_features, self.min_sigma = in_features, min_sigma
+        self.in_features = in_features = check_int(in_features, "in_features", low=1)
+        self.min_sigma = check_real(min_sigma, "min_sigma", low=0)
         self.fc_mu = nn.Linear(in_features, 1)
         self.fc_sigma = nn.Linear(in_features, 1)
 
@@ -225,6 +232,8 @@ def mc_dropout_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 30,
     probability), each shaped like the model's output. Runs the model ``n_samples`` times with
     dropout on. Raises ValueError when the model has no dropout to sample.
     """
+    n_samples = check_int(n_samples, "n_samples", low=2, fix="A spread needs at least 2 passes.")
+    seed = check_int(seed, "seed", low=0)
     if enable_mc_dropout(model) == 0:
         model.eval()
         raise ValueError(
@@ -253,8 +262,8 @@ def predict_with_uncertainty(model: nn.Module, X, *, batch_size: int = 1024,
     for name in ("predict_proba", "predict_uncertainty"):
         if not hasattr(model, name):
             raise TypeError(f"{type(model).__name__} has no {name}(); wrap it in UncertainModel.")
-    if device is None:
-        device = next(model.parameters()).device
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    device = next(model.parameters()).device if device is None else resolve_device(device)
     model.eval()
     X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X, dtype=torch.float32)
     ps, us = [], []
