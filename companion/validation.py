@@ -99,7 +99,7 @@ def sharpe_ratio(returns, periods_per_year: float = TRADING_DAYS_PER_YEAR) -> fl
     with a `RuntimeWarning`, so that a table of many strategies is still filled in.
     """
     periods_per_year = check_real(periods_per_year, "periods_per_year", low=0, low_open=True,
-                                  fix="244 trading days a year for daily returns, 52 for weekly.")
+                                  fix=f"{TRADING_DAYS_PER_YEAR} trading days a year for daily returns, 52 for weekly.")
     r = np.asarray(returns, dtype=float).ravel()
     if np.isinf(r).any():
         raise ValueError(f"returns hold {int(np.isinf(r).sum())} infinite value(s): a price or "
