@@ -53,9 +53,9 @@ def _event_timestamp(event_date) -> pd.Timestamp:
     try:
         when = pd.Timestamp(event_date)
     except (ValueError, TypeError):
-        refuse("event_date", "a date such as '2017-04-05' or None", event_date, error=TypeError)
+        refuse("event_date", f"a date such as '{EVENT_DATE}' or None", event_date, error=TypeError)
     if when is pd.NaT:
-        refuse("event_date", "a date such as '2017-04-05' or None", event_date)
+        refuse("event_date", f"a date such as '{EVENT_DATE}' or None", event_date)
     if when.tzinfo is not None:
         refuse("event_date", "a date without a time zone", event_date, _LOCAL_DATES, TypeError)
     return when
