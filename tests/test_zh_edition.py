@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from tests.nbval_guard import ROOT
-from tools.po_check import catalog_problems
+from tools.po_check import catalog_problems, typography_problems
 from tools.translate_notebook import _literals, load_catalog, translated_notebook
 from tools.zh_checks import catalog_drift, english_runs, page_numbers, page_prose, shared_runs
 from tools.zh_edition import pages
@@ -54,6 +54,15 @@ def test_the_catalog_check_finds_fuzzy_untranslated_and_broken_entries(tmp_path)
     problems = "\n".join(catalog_problems(po))
     assert "fuzzy" in problems and "untranslated" in problems
     assert "roles differ" in problems and "numbers missing" in problems
+
+
+def test_the_typography_check_finds_spaces_and_unclosed_bold():
+    assert typography_problems("我们用 {term}`校准 <Calibration (校准)>` 的工具。")          # spaces beside a term
+    assert typography_problems("**讲授：** 45 分钟")                                       # space after ：
+    assert typography_problems("**现实：**单独测量")                                        # ** left unclosed
+    assert typography_problems("本课程取材于 **李林**（Li Lin）")
+    assert not typography_problems("**讲授**：45 分钟 · **练习**：20 分钟，准确率为 {eval}`pct(acc)`。")
+    assert not typography_problems("用 {term}`LSTM <LSTM (长短期记忆网络)>` 和 `x， y` 计算。")
 
 
 def test_no_translation_shares_a_run_of_12_characters_with_the_novel(seed):

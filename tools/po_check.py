@@ -1,4 +1,5 @@
-"""Checks of a translated catalog: every entry translated, and the MyST markup kept intact.
+"""Checks of a translated catalog: every entry translated, the MyST markup kept intact, and the
+Chinese typeset as Chinese (no stray spaces, bold that CommonMark can close).
 
     python -m tools.po_check locales/zh_CN/LC_MESSAGES/notebooks/02_baseline.po [...]
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -57,6 +59,47 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
     return problems
 
 
+# Chinese characters and full-width punctuation: no space goes between them and a Chinese word.
+HAN = r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’—…]"
+FULL_STOP = "：。？！；，、"
+SPAN = re.compile(r"\{\w+\}`[^`]*`|\*\*[^*\n]+?\*\*")   # a role or a bold span, as a reader sees one word
+
+
+def _shown(span: str) -> str:
+    """What a reader sees of a role or a bold span: a {term}'s shown text; an {eval}'s value is data."""
+    if span.startswith("**"):
+        return span[2:-2]
+    name, body = ROLE.fullmatch(span).groups()
+    explicit = EXPLICIT.match(body)
+    return "0" if name == "eval" else explicit.group(1) if explicit else body
+
+
+def _punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P") or char in "$+<=>^`|~"
+
+
+def typography_problems(msgstr: str) -> list[str]:
+    """Where the Chinese `msgstr` is typeset as English: a space beside a Chinese term link or bold
+    word ("用 校准 的工具"), a space after full-width punctuation ("讲授： 45"), or bold closed after
+    punctuation and before a letter (`**现实：**单独`), which CommonMark leaves as literal asterisks."""
+    if not re.search(r"[\u4e00-\u9fff]", msgstr):
+        return []
+    problems = []
+    for span in SPAN.finditer(msgstr):
+        shown, before, after = _shown(span.group()), msgstr[:span.start()], msgstr[span.end():]
+        if re.search(HAN + " +$", before) and re.match(HAN, shown) or \
+                re.match(" +" + HAN, after) and re.search(HAN + "$", shown):
+            problems.append(f"a space beside {span.group()!r}: Chinese puts none between Chinese words")
+        if span.group().startswith("**") and _punctuation(shown[-1]) and after[:1].strip() \
+                and not _punctuation(after[0]):
+            problems.append(f"{span.group()!r} ends in punctuation before a letter, so CommonMark shows the "
+                            f"asterisks: put the punctuation after the closing ** (**现实**：)")
+    prose = re.split(r"(\{\w+\}`[^`]*`|`[^`]*`|\$[^$]*\$|\]\([^)]*\))", msgstr)[::2]
+    for match in re.finditer(f"[{FULL_STOP}（）“”] +\\S", "\x00".join(prose).replace("**", "")):
+        problems.append(f"a space after full-width punctuation in {match.group()!r}: drop it")
+    return problems
+
+
 def catalog_problems(path: Path) -> list[str]:
     """Every problem of one .po file: fuzzy, untranslated, obsolete, or markup lost."""
     with open(path, "rb") as handle:
@@ -72,6 +115,7 @@ def catalog_problems(path: Path) -> list[str]:
             problems.append(f"{where}: untranslated")
         else:
             problems += [f"{where}: {p}" for p in markup_problems(message.id, message.string)]
+            problems += [f"{where}: {p}" for p in typography_problems(message.string)]
     return problems
 
 
