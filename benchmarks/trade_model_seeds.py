@@ -39,12 +39,14 @@ def main():
         card = metrics.scorecard(te.y.ravel(), p.ravel())
         probs = pd.DataFrame(p, index=te.dates, columns=CODES)
         res = run_backtest(prices, probs, Policy(threshold=0.52, holding_days=1))
-        rows.append({"seed": seed, "accuracy": card["accuracy"],
+        rows.append({"seed": seed, "model": "TinyLSTM", "accuracy": card["accuracy"],
                      "accuracy_low": card["accuracy_low"], "accuracy_high": card["accuracy_high"],
                      "n": card["n"], "total_return": res.report["total_return"],
                      "buy_and_hold_return": res.benchmark.iloc[-1] / res.benchmark.iloc[0] - 1,
                      "costs_paid": res.report["costs_paid"], "n_trades": res.report["n_trades"],
-                     "hit_rate": res.report["hit_rate"], "sharpe": res.report["sharpe"]})
+                     "hit_rate": res.report["hit_rate"], "sharpe": res.report["sharpe"],
+                     # the test period, so that chapter 9 can count the tries scored on it
+                     "period_start": str(te.dates[0].date()), "period_end": str(te.dates[-1].date())})
         print(rows[-1])
     table = pd.DataFrame(rows)
     print(table.round(4).to_string(index=False))
