@@ -5,10 +5,16 @@ Every order is checked against `AShareRules` *before* anything changes. An inval
 exactly as it was; a valid one moves cash, shares and fees together. So the account never creates
 or loses money: at every moment
 
-    cash + holdings at cost + fees paid == initial cash + realised profit + income
+    cash + holdings at cost + fees paid + dividend tax paid == initial cash + realised profit + income
 
 where "holdings at cost" are the shares held valued at the prices paid for them, "realised profit"
-is sell value minus the cost of the shares sold, and "income" is cash from dividends.
+is sell value minus the cost of the shares sold, and "income" is cash from dividends, credited in
+full on the ex-day. The dividend tax on them depends on how long the shares were held, so, as
+brokers do, it is withheld when they are sold (`companion.rules.dividend_tax_rate`).
+
+Orders are accepted on trading days only: the days of ``calendar`` when one is given (a backtest
+passes its price rows' dates), else the exchange's days (`companion.simulate.trading_calendar`:
+the real ones in 2014-2018, weekdays outside).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from companion.rules import AShareRules
+from companion.checks import check_real
+from companion.rules import AShareRules, round_fen
 
 
 class OrderRejected(ValueError):
@@ -34,15 +41,18 @@ class Account:
 
     def __init__(self, cash: float, rules: AShareRules | None = None,
                  calendar: pd.DatetimeIndex | None = None):
-        """``calendar``: the trading days, to count T+n in trading days (default: weekdays)."""
-        if not isinstance(cash, int | float) or not math.isfinite(cash) or cash < 0:
-            raise ValueError(f"cash must be a finite amount of CNY >= 0, got {cash!r}")
+        """``calendar``: the trading days, on which orders are accepted and T+n is counted
+        (default: the exchange's, see the module docstring)."""
+        cash = check_real(cash, "cash", low=0, fix="It is the starting amount in CNY.")
         self.rules = rules or AShareRules()
         self.calendar = pd.DatetimeIndex(calendar) if calendar is not None else None
         self.initial_cash = float(cash)
         self.cash = float(cash)
-        self.tranches: dict[str, list[list]] = {}  # code -> [[date, shares, price], ...] oldest first
+        # code -> [[date, shares, price, dividends], ...] oldest first; dividends: [[ex-day, CNY],
+        # ...] received on the tranche and not yet taxed
+        self.tranches: dict[str, list[list]] = {}
         self.fees_paid = 0.0
+        self.dividend_tax_paid = 0.0
         self.realised_pnl = 0.0
         self.income = 0.0
         self.fills: list[dict] = []
@@ -61,14 +71,23 @@ class Account:
         return sum(t[1] for t in self.tranches.get(code, []) if self._trading_days(t[0], day) >= n)
 
     def _trading_days(self, start: pd.Timestamp, end: pd.Timestamp) -> int:
-        """Trading days d with start < d <= end: from the calendar, else weekdays."""
+        """Trading days d with start < d <= end, in the account's calendar."""
         if end <= start:
             return 0
+        calendar = self._calendar(start, end)
+        return int(calendar.searchsorted(end, "right") - calendar.searchsorted(start, "right"))
+
+    def _calendar(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
         if self.calendar is not None:
-            return int(self.calendar.searchsorted(end, "right")
-                       - self.calendar.searchsorted(start, "right"))
-        one = np.timedelta64(1, "D")
-        return int(np.busday_count((start + one).date(), (end + one).date()))
+            return self.calendar
+        # the one exchange calendar of the package (imported here: it reads a data file)
+        from companion.simulate import trading_calendar
+        return trading_calendar(start, end)
+
+    def is_trading_day(self, date) -> bool:
+        """Whether the account accepts orders on ``date`` (see the module docstring)."""
+        day = pd.Timestamp(date)
+        return day in self._calendar(day, day)
 
     def cost_basis(self, code: str | None = None) -> float:
         """Holdings valued at the prices paid (fees excluded), for one code or all."""
@@ -84,7 +103,7 @@ class Account:
 
     def conservation_error(self) -> float:
         """How far the bookkeeping identity in the module docstring is from holding (0 = exact)."""
-        left = self.cash + self.cost_basis() + self.fees_paid
+        left = self.cash + self.cost_basis() + self.fees_paid + self.dividend_tax_paid
         right = self.initial_cash + self.realised_pnl + self.income
         return left - right
 
@@ -105,6 +124,12 @@ class Account:
             raise OrderRejected(
                 "date", f"orders must come in date order: {day.date()} is before the last "
                         f"order on {self.last_date.date()}")
+        if not self.is_trading_day(day):
+            where = "in the account's calendar" if self.calendar is not None else \
+                "(a weekend or an exchange holiday)"
+            raise OrderRejected(
+                "calendar", f"date must be a trading day, got {day.date()}, which is not one "
+                            f"{where}. Place the order on the next trading day.")
         if price <= 0 or abs(price / rules.tick - round(price / rules.tick)) > 1e-6:
             raise OrderRejected(
                 "tick", f"price {price!r} is not a positive multiple of the {rules.tick} CNY tick")
@@ -154,7 +179,7 @@ class Account:
         day, value = pd.Timestamp(date), shares * price
         fees = self.rules.costs("buy", value, day)
         self.cash -= value + fees["total"]
-        self.tranches.setdefault(code, []).append([day, int(shares), float(price)])
+        self.tranches.setdefault(code, []).append([day, int(shares), float(price), []])
         self.fees_paid += fees["total"]
         self.last_date = day
         return self._record(day, code, "buy", shares, price, value, fees, 0.0)
@@ -164,9 +189,26 @@ class Account:
         self.check("sell", code, shares, price, date, preclose)
         day, value = pd.Timestamp(date), shares * price
         fees = self.rules.costs("sell", value, day)
-        left, cost = int(shares), 0.0
-        for tranche in self.tranches[code]:  # FIFO; only earlier-day tranches are ever reached
+        cost, taxed = self._take_fifo(code, int(shares), day)
+        tax = round_fen(taxed)
+        self.cash += value - fees["total"] - tax
+        self.fees_paid += fees["total"]
+        self.dividend_tax_paid += tax
+        self.realised_pnl += value - cost
+        self.last_date = day
+        return self._record(day, code, "sell", shares, price, value, fees, value - cost, tax)
+
+    def _take_fifo(self, code: str, shares: int, day: pd.Timestamp) -> tuple[float, float]:
+        """Remove ``shares`` of ``code``, oldest tranches first; returns (their cost, the tax on
+        the dividends they received, at the rate for their holding period)."""
+        left, cost, tax = shares, 0.0, 0.0
+        for tranche in self.tranches[code]:  # only earlier-day tranches are ever reached (T+n)
             take = min(left, tranche[1])
+            share = take / tranche[1] if tranche[1] else 0.0
+            for entry in tranche[3]:  # the sold shares' part of each untaxed dividend
+                part = entry[1] * share
+                tax += part * self.rules.dividend_tax(entry[0], tranche[0], day)
+                entry[1] -= part
             cost += take * tranche[2]
             tranche[1] -= take
             left -= take
@@ -175,11 +217,7 @@ class Account:
         self.tranches[code] = [t for t in self.tranches[code] if t[1] > 0]
         if not self.tranches[code]:
             del self.tranches[code]
-        self.cash += value - fees["total"]
-        self.fees_paid += fees["total"]
-        self.realised_pnl += value - cost
-        self.last_date = day
-        return self._record(day, code, "sell", shares, price, value, fees, value - cost)
+        return cost, tax
 
     def corporate_action(self, code: str, date, bonus_per_share: float = 0.0,
                          cash_per_share: float = 0.0, preclose: float | None = None) -> dict:
@@ -187,14 +225,15 @@ class Account:
         `companion.corporate_actions`): ``bonus_per_share`` new shares and ``cash_per_share`` CNY
         for every share. Bonus shares join the tranche they were issued on (same buy date for T+n),
         at a lower cost per share, so the cost basis is unchanged. A fraction of a share is paid
-        out in cash at ``preclose`` (cash in lieu). Returns {"shares": new shares, "cash": CNY}.
+        out in cash at ``preclose`` (cash in lieu). The cash dividend is credited in full; its
+        tax is withheld when the shares are sold. Returns {"shares": new shares, "cash": CNY}.
         """
-        if not all(math.isfinite(v) for v in (bonus_per_share, cash_per_share)) or \
-                bonus_per_share <= -1 or cash_per_share < 0:
-            raise ValueError(f"bonus_per_share must be > -1 and cash_per_share >= 0, both finite; "
-                             f"got {bonus_per_share}, {cash_per_share}")
-        added, cash = 0, self.shares(code) * cash_per_share
+        bonus_per_share = check_real(bonus_per_share, "bonus_per_share", low=-1, low_open=True)
+        cash_per_share = check_real(cash_per_share, "cash_per_share", low=0)
+        added, cash, day = 0, self.shares(code) * cash_per_share, pd.Timestamp(date)
         for tranche in self.tranches.get(code, []):
+            if cash_per_share:
+                tranche[3].append([day, tranche[1] * cash_per_share])
             new = tranche[1] * (1 + bonus_per_share)
             whole = int(math.floor(new + 1e-6))
             if new - whole > 1e-6 and preclose is not None:
@@ -211,15 +250,13 @@ class Account:
     def dividend(self, code: str, cash_per_share: float, date) -> float:
         """Credit a cash dividend on the shares held; returns it. Bonus shares are not cash: use
         `corporate_action`, which gives shares for them."""
-        amount = self.shares(code) * cash_per_share
-        self.cash += amount
-        self.income += amount
-        return amount
+        return self.corporate_action(code, date, 0.0, cash_per_share)["cash"]
 
-    def _record(self, day, code, side, shares, price, value, fees, gross_pnl) -> dict:
+    def _record(self, day, code, side, shares, price, value, fees, gross_pnl, tax=0.0) -> dict:
         fill = {"date": day, "code": code, "side": side, "shares": int(shares),
                 "price": float(price), "value": value, "commission": fees["commission"],
                 "stamp_duty": fees["stamp_duty"], "transfer_fee": fees["transfer_fee"],
-                "fees": fees["total"], "gross_pnl": gross_pnl, "cash_after": self.cash}
+                "fees": fees["total"], "dividend_tax": tax, "gross_pnl": gross_pnl,
+                "cash_after": self.cash}
         self.fills.append(fill)
         return fill

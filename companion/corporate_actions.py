@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-TICK = 0.01
+from companion.rules import TICK
+
 MAX_CASH_YIELD = 0.095  # above this share of the price, a gap is read as bonus shares (plus cash)
 COLUMNS = ["date", "code", "prev_close", "preclose", "ratio", "bonus_per_share",
            "cash_per_share", "kind"]

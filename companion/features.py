@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from companion.constants import EVENT_DATE
+
 FEATURES = ["ret_1", "ret_5", "range", "volume_ratio", "volatility_20", "days_since_event"]
 VOLUME_WINDOW = 20
 VOL_WINDOW = 20
@@ -38,7 +40,7 @@ def days_since(calendar: pd.DatetimeIndex, event_date) -> np.ndarray:
     return np.where(k < 0, EVENT_CAP, np.minimum(k, EVENT_CAP)).astype("float64")
 
 
-def make_features(prices: pd.DataFrame, event_date="2017-04-05") -> pd.DataFrame:
+def make_features(prices: pd.DataFrame, event_date=EVENT_DATE) -> pd.DataFrame:
     """The six FEATURES for every (date, code) row of ``prices``.
 
     Parameters

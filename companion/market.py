@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from companion.codes import normalise_code
+from companion.rules import MAIN_BOARD_LIMIT, ST_LIMIT, price_limit, round_fen
 
 STORY_CODES = ["000401.SZ", "601992.SH", "600340.SH", "601668.SH", "600585.SH", "000725.SZ"]
 INDEX_CODE = "000300.SH"  # CSI 300 沪深300
 XIONGAN_CODES = ["000401.SZ", "601992.SH", "600340.SH"]  # limit-up after the 2017-04-01 announcement
-ANNOUNCEMENT_DATE = pd.Timestamp("2017-04-01")  # a Saturday; first trading day after: 2017-04-05
 
 PRICE_COLUMNS = ["date", "code", "open", "high", "low", "close", "volume", "amount",
                  "preclose", "adj_factor", "adj_open", "adj_high", "adj_low", "adj_close"]
@@ -127,13 +127,16 @@ def load_prices(codes: str | list[str] | None = None, start: str | pd.Timestamp 
     return frame.sort_values(["date", "code"], kind="stable").reset_index(drop=True)
 
 
-def limit_moves(prices: pd.DataFrame, limit: float = 0.10, st_limit: float = 0.05) -> pd.DataFrame:
+def limit_moves(prices: pd.DataFrame, limit: float = MAIN_BOARD_LIMIT,
+                st_limit: float = ST_LIMIT) -> pd.DataFrame:
     """Flag the days that closed at the daily price limit (涨停 / 跌停).
 
-    The exchange's limit price is preclose × (1 ± limit) rounded to the 0.01 CNY tick, so a
-    limit-up close equals that rounded price. A *one-price* day (一字板) opened, traded and closed
-    at one price: nobody who wanted to buy could. Rows with ``is_st`` True (baostock's isST)
-    use ``st_limit``; or pass limit=0.05 for a frame of ST stocks.
+    The exchange's limit price is preclose × (1 ± band) rounded to the 0.01 CNY tick, so a
+    limit-up close equals that rounded price. The band is the one the rules engine uses
+    (`companion.rules.price_limit`, by board and date): ``limit`` (±10%) on the main boards,
+    ``st_limit`` (±5%) on rows with ``is_st`` True (baostock's isST), ±20% for ChiNext from
+    2020-08-24 and STAR; pass limit=0.05 for a frame of ST stocks without ``is_st``. A
+    *one-price* day (一字板) opened, traded and closed at one price: nobody who wanted to buy could.
 
     Returns the rows of ``prices`` with date, code, close, preclose, pct_change and the boolean
     columns limit_up, limit_down, one_price.
@@ -143,16 +146,23 @@ def limit_moves(prices: pd.DataFrame, limit: float = 0.10, st_limit: float = 0.0
     if missing:
         raise ValueError(f"limit_moves needs the columns {sorted(needed)}; missing {sorted(missing)}.")
     out = prices[["date", "code", "close", "preclose"]].copy()
-    # Within half a tick of the exact limit: catches the exchange's rounded limit price (and the
-    # unrounded prices of the synthetic market) but never the tick below it.
-    tol = 0.005 + 1e-9
     if not (0 < limit < 0.5 and 0 < st_limit < 0.5):
         raise ValueError(f"limit and st_limit are fractions (0.10 = 10%), got {limit}, {st_limit}")
-    band = np.where(prices["is_st"].fillna(False).astype(bool), st_limit, limit) \
-        if "is_st" in prices else limit
+    st = prices["is_st"].fillna(False).astype(bool) if "is_st" in prices else \
+        pd.Series(False, index=prices.index)
+    band = np.array([price_limit(c, d, s, main=limit, st_main=st_limit)
+                     for c, d, s in zip(prices["code"], prices["date"], st, strict=True)], float)
+    # At the limit: at the exchange's limit price (preclose x (1 ± band) rounded half-up to the
+    # tick, as AShareRules.limits), or at the unrounded one (the synthetic market's prices),
+    # whichever is nearer the previous close; never the tick before it.
+    pre = prices["preclose"].to_numpy(float)
+    up, down = pre * (1 + band), pre * (1 - band)
+    with np.errstate(invalid="ignore"):
+        up = np.fmin(up, round_fen(up)) - 1e-9
+        down = np.fmax(down, round_fen(down)) + 1e-9
     out["pct_change"] = prices["close"] / prices["preclose"] - 1
-    out["limit_up"] = prices["close"] >= prices["preclose"] * (1 + band) - tol
-    out["limit_down"] = prices["close"] <= prices["preclose"] * (1 - band) + tol
+    out["limit_up"] = prices["close"].to_numpy(float) >= up
+    out["limit_down"] = prices["close"].to_numpy(float) <= down
     out["one_price"] = (prices["open"] == prices["high"]) & (prices["low"] == prices["high"]) & (
         prices["close"] == prices["high"])
     return out
@@ -524,6 +534,6 @@ def units_note(path: str | Path) -> str:
 # The synthetic market lives in its own module; it is part of this module's public face.
 from companion.simulate import SyntheticMarket, simulate_market, trading_calendar  # noqa: E402
 
-__all__ = ["STORY_CODES", "INDEX_CODE", "XIONGAN_CODES", "ANNOUNCEMENT_DATE", "PRICE_COLUMNS",
+__all__ = ["STORY_CODES", "INDEX_CODE", "XIONGAN_CODES", "PRICE_COLUMNS",
            "UNIVERSE", "PriceDataError", "load_prices", "read_price_csv", "limit_moves",
            "units_note", "SyntheticMarket", "simulate_market", "trading_calendar"]

@@ -13,12 +13,17 @@ minimum per order was typical for online retail accounts in 2017.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from companion.checks import check_fraction, check_int, check_real
 from companion.codes import board_digits, normalise_code
+
+# Prices are quoted in steps of one fen; buys are whole lots (一手).
+TICK = 0.01
+LOT_SIZE = 100
 
 # (first day in force, rate). Stamp duty is charged on the value of SELLS only since 2008-09-19;
 # it was halved on 2023-08-28. Earlier regimes (both sides, 0.3%) are not encoded: asking for a
@@ -37,19 +42,70 @@ TRANSFER_FEE_SCHEDULE: tuple[tuple[str, float], ...] = (
     ("2022-04-29", 0.00001),
 )
 
-# ChiNext (创业板, codes 300xxx) moved to ±20% on 2020-08-24; STAR market (科创板, 688xxx) opened
-# with ±20% in 2019. The main boards (this course's stocks) stayed at ±10% (±5% for ST).
+# Daily price bands around the previous close. ChiNext (创业板, codes 300xxx/301xxx) moved to ±20%
+# on 2020-08-24; the STAR market (科创板, 688xxx) opened with ±20% in 2019. The main boards (this
+# course's stocks) stayed at ±10%, ±5% for ST stocks.
+MAIN_BOARD_LIMIT = 0.10
+ST_LIMIT = 0.05
+GROWTH_BOARD_LIMIT = 0.20
 CHINEXT_20PCT_FROM = "2020-08-24"
 
+# Dividend tax on individuals (差别化红利税), withheld when the shares are sold: (first day in
+# force, ((held at most this long, rate), ..., (None, rate for longer))). Caishui [2005] 102 taxed
+# half the dividend at 20% (10%) from 2005-06-13; Caishui [2012] 85 made it depend on the holding
+# period from 2013-01-01; Caishui [2015] 101 exempts holdings of more than a year from 2015-09-08.
+DIVIDEND_TAX_SCHEDULE: tuple[tuple[str, tuple[tuple[str | None, float], ...]], ...] = (
+    ("2005-06-13", ((None, 0.10),)),
+    ("2013-01-01", (("1M", 0.20), ("1Y", 0.10), (None, 0.05))),
+    ("2015-09-08", (("1M", 0.20), ("1Y", 0.10), (None, 0.0))),
+)
+_PERIODS = {"1M": pd.DateOffset(months=1), "1Y": pd.DateOffset(years=1)}
 
-def _rate_on(schedule: tuple[tuple[str, float], ...], date, what: str) -> float:
+
+def price_limit(code: str, date, st: bool = False, *, main: float = MAIN_BOARD_LIMIT,
+                st_main: float = ST_LIMIT) -> float:
+    """The daily price band of ``code`` on ``date`` as a fraction of the previous close.
+
+    The one place the package decides a stock's band (`AShareRules.limit_pct` and
+    `market.limit_moves` both ask here). ``code`` in any spelling (``sz300750`` too). ChiNext from
+    2020-08-24 and STAR stocks: ±20%, ST or not. Main boards: ``main`` (±10%), ``st_main`` (±5%)
+    for a stock under special treatment that day (``st=True``).
+    """
+    digits = board_digits(code)
+    if digits.startswith("688") or (
+        digits[:3] in ("300", "301") and pd.Timestamp(date) >= pd.Timestamp(CHINEXT_20PCT_FROM)
+    ):
+        return GROWTH_BOARD_LIMIT
+    return st_main if st else main
+
+
+def dividend_tax_rate(dividend_date, bought, sold) -> float:
+    """The tax rate withheld on a cash dividend paid on ``dividend_date`` on shares ``bought`` on
+    one day and ``sold`` on another.
+
+    The holding period runs from the buy day to the day before the sale (the rule's wording): it
+    is "one month or less" when ``sold <= bought + 1 month``, "one year or less" when
+    ``sold <= bought + 1 year``. The regime is the one in force on the dividend's ex-day (the
+    rule dates it by the record day, the trading day before; only an ex-day on 2015-09-08 itself
+    could differ). Example: bought 2017-06-15, sold 2017-06-16 -> 20%.
+    """
+    bought, sold = pd.Timestamp(bought), pd.Timestamp(sold)
+    bands = _rate_on(DIVIDEND_TAX_SCHEDULE, dividend_date, "dividend tax",
+                     "dividends before then were taxed 20% in full.")
+    for period, rate in bands:
+        if period is None or sold <= bought + _PERIODS[period]:
+            return rate
+    raise AssertionError("the last band of a dividend tax regime has no limit")
+
+
+def _rate_on(schedule: tuple, date, what: str,
+             fix: str = "the rules of that era differ (stamp duty on both sides). Pass an explicit "
+                        "rate to AShareRules."):
     day = pd.Timestamp(date)
     first = pd.Timestamp(schedule[0][0])
     if day < first:
-        raise ValueError(
-            f"{what} before {first.date()} is not encoded (asked for {day.date()}); the rules of "
-            "that era differ (stamp duty on both sides). Pass an explicit rate to AShareRules."
-        )
+        raise ValueError(f"{what} before {first.date()} is not encoded (asked for {day.date()}); "
+                         f"{fix}")
     rate = schedule[0][1]
     for start, value in schedule:
         if day >= pd.Timestamp(start):
@@ -57,22 +113,12 @@ def _rate_on(schedule: tuple[tuple[str, float], ...], date, what: str) -> float:
     return rate
 
 
-def round_fen(amount: float) -> float:
-    """Round a CNY amount half-up to the fen (0.01 CNY), as brokers and exchanges do."""
-    return math.floor(amount * 100 + 0.5 + 1e-9) / 100
-
-
-def _check_fraction(name: str, value, upper: float, zero_ok: bool) -> None:
-    """Refuse a rate outside [0, upper), saying what the value would mean as a percentage."""
-    if value is None:
-        return
-    if not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number (a fraction), got {value!r}")
-    if (value < 0 or (value == 0 and not zero_ok)) or value >= upper:
-        raise ValueError(
-            f"{name} is a fraction of the price or value, not a percentage: got {value}, which "
-            f"would mean {value:.4g} x 100 = {value * 100:.4g}%. If you meant {value:g}%, pass "
-            f"{value / 100:g}. Allowed: {'0' if zero_ok else 'above 0'} up to {upper:g}.")
+def round_fen(amount):
+    """Round a CNY amount half-up to the fen (0.01 CNY), as brokers and exchanges do; a float for
+    a number, an array for an array."""
+    fen = round(1 / TICK)  # 100 fen to the yuan; dividing by it keeps 24.81 exact (not x 0.01)
+    out = np.floor(np.asarray(amount, dtype=float) * fen + 0.5 + 1e-9) / fen
+    return float(out) if out.ndim == 0 else out
 
 
 @dataclass(frozen=True)
@@ -92,34 +138,36 @@ class AShareRules:
     tick: prices are quoted in steps of 0.01 CNY.
     """
 
-    lot_size: int = 100
-    price_limit: float = 0.10
-    st_price_limit: float = 0.05
+    lot_size: int = LOT_SIZE
+    price_limit: float = MAIN_BOARD_LIMIT
+    st_price_limit: float = ST_LIMIT
     commission_rate: float = 0.0003
     min_commission: float = 5.0
     stamp_duty_rate: float | None = None
     transfer_fee_rate: float | None = None
     settlement_days: int = 1
-    tick: float = 0.01
+    tick: float = TICK
     st_codes: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self):
-        if int(self.lot_size) != self.lot_size or self.lot_size < 1:
-            raise ValueError(f"lot_size must be a whole number >= 1, got {self.lot_size}")
-        if int(self.settlement_days) != self.settlement_days or self.settlement_days < 0:
-            raise ValueError(f"settlement_days must be a whole number >= 0 (1 = T+1), got "
-                             f"{self.settlement_days}")
-        if not (math.isfinite(self.min_commission) and self.min_commission >= 0):
-            raise ValueError(f"min_commission is in CNY and >= 0, got {self.min_commission}")
-        if not (math.isfinite(self.tick) and self.tick > 0):
-            raise ValueError(f"tick is in CNY and > 0, got {self.tick}")
+        # frozen dataclass: store the checked values as plain Python numbers
+        def put(name, value):
+            object.__setattr__(self, name, value)
+
+        put("lot_size", check_int(self.lot_size, "lot_size", low=1))
+        put("settlement_days", check_int(self.settlement_days, "settlement_days", low=0,
+                                         fix="1 means T+1."))
+        put("min_commission", check_real(self.min_commission, "min_commission", low=0,
+                                         fix="It is in CNY."))
+        put("tick", check_real(self.tick, "tick", low=0, low_open=True, fix="It is in CNY."))
         # Rates are fractions. The upper bounds are far above any rate in force since 1990, so a
         # value beyond them is almost surely a percentage typed as a number (0.1 for 0.1%).
-        for name, upper, low_ok in (("price_limit", 0.5, False), ("st_price_limit", 0.5, False),
-                                    ("commission_rate", 0.01, True),
-                                    ("stamp_duty_rate", 0.01, True),
-                                    ("transfer_fee_rate", 0.001, True)):
-            _check_fraction(name, getattr(self, name), upper, low_ok)
+        for name, upper, zero_ok in (("price_limit", 0.5, False), ("st_price_limit", 0.5, False),
+                                     ("commission_rate", 0.01, True),
+                                     ("stamp_duty_rate", 0.01, True),
+                                     ("transfer_fee_rate", 0.001, True)):
+            if getattr(self, name) is not None:
+                put(name, check_fraction(getattr(self, name), name, upper=upper, zero_ok=zero_ok))
 
     # --- rates by date -------------------------------------------------------------------------
     def stamp_duty(self, date) -> float:
@@ -135,24 +183,23 @@ class AShareRules:
         return _rate_on(TRANSFER_FEE_SCHEDULE, date, "transfer fee")
 
     def limit_pct(self, code: str, date, st: bool = False) -> float:
-        """The daily price band of ``code`` on ``date`` as a fraction of the previous close.
+        """The daily price band of ``code`` on ``date`` as a fraction of the previous close
+        (`price_limit`, with this object's main-board bands).
 
         ``code`` in any spelling (``sz300750`` too); ``st=True`` (or ``code`` in ``st_codes``) for a
         stock under special treatment that day. ChiNext/STAR ST stocks keep ±20%.
         """
-        digits = board_digits(code)
-        if digits.startswith("688") or (
-            digits[:3] in ("300", "301") and pd.Timestamp(date) >= pd.Timestamp(CHINEXT_20PCT_FROM)
-        ):
-            return 0.20
-        if st or code in self.st_codes or normalise_code(code) in self.st_codes:
-            return self.st_price_limit
-        return self.price_limit
+        st = bool(st or code in self.st_codes or normalise_code(code) in self.st_codes)
+        return price_limit(code, date, st, main=self.price_limit, st_main=self.st_price_limit)
 
     def limits(self, code: str, date, preclose: float, st: bool = False) -> tuple[float, float]:
         """(limit-down, limit-up) prices: the previous close ± the band, rounded to the tick."""
         pct = self.limit_pct(code, date, st)
         return round_fen(preclose * (1 - pct)), round_fen(preclose * (1 + pct))
+
+    def dividend_tax(self, dividend_date, bought, sold) -> float:
+        """The dividend tax rate withheld at the sale (`dividend_tax_rate`)."""
+        return dividend_tax_rate(dividend_date, bought, sold)
 
     # --- costs ---------------------------------------------------------------------------------
     def costs(self, side: str, value: float, date) -> dict[str, float]:
@@ -167,6 +214,9 @@ class AShareRules:
 
     def max_buy_shares(self, cash: float, price: float, date) -> int:
         """The largest whole number of lots that ``cash`` pays for at ``price``, fees included."""
+        cash = check_real(cash, "cash", low=0, fix="It is the CNY available for the buy.")
+        price = check_real(price, "price", low=0, low_open=True,
+                           fix="A price of 0 or less is no quote (suspended or missing data).")
         lots = int(cash // (price * self.lot_size))
         while lots > 0:
             value = lots * self.lot_size * price

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from companion.constants import EVENT_DATE
 from companion.features import FEATURES, VOLUME_WINDOW
 
 #: Coefficients of mu on the features (log return per unit of feature). volume_ratio enters as
@@ -157,7 +158,7 @@ def _check_dynamics(volatility, garch, correlation) -> None:
 
 def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2017-12-29", *,
                     coefficients: dict[str, float] | None = None, lead_strength: float = 0.35,
-                    lag: int = 3, event_date="2017-04-05", n_event: int = 3,
+                    lag: int = 3, event_date=EVENT_DATE, n_event: int = 3,
                     volatility: tuple[float, float] = (0.015, 0.03), skew: float = 1.4,
                     correlation: float = 0.3, garch: tuple[float, float] = (0.08, 0.9),
                     limit: float = 0.10, burn_in: int = 60) -> SyntheticMarket:

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 
 from companion.checks import check_int, check_real
+from companion.constants import TRADING_DAYS_PER_YEAR
 from companion.metrics import wilson_interval  # noqa: F401 (re-exported: chapter 9 uses it from here)
 
 EULER_GAMMA = 0.5772156649015329
@@ -76,7 +77,7 @@ def purged_kfold_splits(n: int, n_splits: int = 5, *, lookback: int = 1, horizon
 
 
 # --- accuracy and Sharpe ratio -----------------------------------------------------------------
-def sharpe_ratio(returns, periods_per_year: int = 244) -> float:
+def sharpe_ratio(returns, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> float:
     """Annualised Sharpe ratio of per-period returns (zero risk-free rate).
 
     NaN values are dropped first: ``equity.pct_change()`` starts with one, and a single NaN would
@@ -104,7 +105,7 @@ def sharpe_standard_error(sr: float, n: int, skew: float = 0.0, kurtosis: float 
     return float(np.sqrt(var / (n - 1)))
 
 
-def sharpe_interval(returns, level: float = 0.95, periods_per_year: int = 244):
+def sharpe_interval(returns, level: float = 0.95, periods_per_year: int = TRADING_DAYS_PER_YEAR):
     """(annualised Sharpe ratio, low, high): a normal interval with the non-normal standard error."""
     r = np.asarray(returns, dtype=float)
     sr = r.mean() / r.std(ddof=1)
