@@ -161,7 +161,7 @@ def deflated_sharpe_ratio(returns, n_trials: int, sr_variance: float) -> float:
 
 # --- how long before a Sharpe ratio shows -------------------------------------------------------
 def years_to_detect_sharpe(sr: float, *, power: float = 0.8, level: float = 0.95,
-                           periods_per_year: int = 244, skew: float = 0.0,
+                           periods_per_year: int = TRADING_DAYS_PER_YEAR, skew: float = 0.0,
                            kurtosis: float = 3.0) -> float:
     """Years of returns before a true annual Sharpe ratio ``sr`` is detected with chance ``power``.
 

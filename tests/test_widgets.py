@@ -69,3 +69,19 @@ def test_chart_is_a_png_that_changes_when_a_slider_moves():
     dash.threshold.value = 0.55                        # back: the same chart again
     assert dash.plot.value == first
     assert plt.get_fignums() == []                     # no pyplot figure left for a backend to show
+
+
+def test_dashboard_trades_at_the_policy_execution():
+    from companion.backtest import Policy, run_backtest
+
+    px = make_prices()
+    px["open"] = (px["preclose"] + px["close"]) / 2   # an open between yesterday's and today's close
+    probs = oracle(px) * 0.4 + 0.3
+    direct = run_backtest(px, probs, Policy(threshold=0.55, execution="next_open"))
+    view = trading_view(px, probs, threshold=0.55, execution="next_open")
+    dash = TradingDashboard(px, probs, threshold=0.55, execution="next_open")
+    assert view.execution == dash.result.execution == "next_open"
+    assert view.report == dash.result.report == direct.report
+    dash.holding_days.value = 2              # a slider keeps the execution
+    assert dash.result.execution == "next_open"
+    assert dash.result.report != direct.report
