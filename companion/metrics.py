@@ -9,6 +9,11 @@ Every function takes ``y`` (1 = the close rose, 0 = it did not) and ``p`` (the p
 of "up") of any matching shape, e.g. ``[samples, stock]``; they are flattened, so each (day, stock)
 pair counts once. The metrics are written out in NumPy because the course teaches them; the tests
 check each one against scikit-learn.
+
+Two functions take 0/1 outcomes instead and let the day, not the stock-day, be the unit (same-day
+outcomes of different stocks are correlated): `clustered_accuracy_interval` (an accuracy interval)
+and `accuracy_difference` (two models compared by a test of their difference, paired by McNemar's
+test when they were scored on the same targets).
 """
 
 from __future__ import annotations

@@ -138,6 +138,7 @@ def test_day_labels_flat_or_per_row_and_missing_stock_days():
     dates = np.datetime64("2017-01-02") + np.arange(40)
     assert clustered_accuracy_interval(hits, dates) == by_rows
     assert clustered_accuracy_interval(hits.ravel(), np.repeat(dates, 6)) == by_rows
+    assert clustered_accuracy_interval(hits, np.repeat(dates, 6).reshape(40, 6)) == by_rows
     assert by_rows["n"] == 239 and by_rows["n_days"] == 40
     assert by_rows["accuracy"] == pytest.approx(np.nanmean(hits))
     assert (by_rows["wilson_low"], by_rows["wilson_high"]) == pytest.approx(
