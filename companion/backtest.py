@@ -64,7 +64,8 @@ class Policy:
     execution: "close" = the prediction of day t is traded at day t's close; "next_open" = at the
         open of the next trading day t+1, buys and sells alike (sold at the open of the exit day,
         t+1+holding_days). A prediction on the last day of the test period has no next open
-        inside it and is not traded.
+        inside it and is not traded. A buy whose stock is suspended, or opens at limit-up, on day
+        t+1 is dropped (not carried to t+2); a sell waits for the next open it can fill at.
     """
 
     threshold: float = 0.55
@@ -183,7 +184,7 @@ def _check_prediction_days(probabilities: pd.DataFrame, price_dates: pd.Datetime
     if share > MAX_DAYS_WITHOUT_PRICES:
         refuse("probabilities", "indexed by days that have prices",
                Described(f"{share:.0%} of its days without a price row"), text)
-    warnings.warn(text, UserWarning, stacklevel=3)
+    warnings.warn(text, UserWarning, stacklevel=4)  # the caller of run_backtest
 
 
 def _market_arrays(prices: pd.DataFrame, probabilities: pd.DataFrame, codes: list[str],
@@ -265,9 +266,9 @@ class _Trader:
         """Trade day ``i``; returns the equity at its close."""
         self._corporate_actions(i)
         self._sell_due(i)
-        self._mark(m_row := self.m["price"][i])   # the budget is set at the trade price
+        self._mark(self.m["price"][i])   # the budget is set at the trade price
         self._buy(i, prob[i], ok[i])
-        if m_row is not self.m["close"][i]:
+        if self.at_open:
             self._mark(self.m["close"][i])
         return self._value()
 

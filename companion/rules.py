@@ -7,8 +7,11 @@ they changed, so that a backtest of 2017 uses the 2017 rules and a backtest of 2
 
 Sources: SSE/SZSE trading rules (2015 and 2018 editions) for lots, T+1 and price limits; Ministry
 of Finance announcements for the stamp duty; China Securities Depository and Clearing (CSDC)
-notices for the transfer fee. Commissions are set by each broker; 0.025%–0.03% with a 5 CNY
-minimum per order was typical for online retail accounts in 2017.
+notices for the transfer fee; Caishui [2012] 85 and [2015] 101 for the dividend tax by holding
+period. This module is the one home of the market's rules and constants (price bands by board and
+date, tick, lot, fee and tax schedules); the rest of the package imports them. Commissions are set
+by each broker; 0.025%–0.03% with a 5 CNY minimum per order was typical for online retail accounts
+in 2017.
 """
 
 from __future__ import annotations
