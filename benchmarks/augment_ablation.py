@@ -68,7 +68,9 @@ def run_one(tr, va, te, methods, seed: int) -> dict:
     card = metrics.scorecard(te.y.ravel(), p.ravel())
     return {"model": "TwoLevelLSTM", "accuracy": card["accuracy"], "low": card["accuracy_low"],
             "high": card["accuracy_high"], "n": card["n"], "auc": card["auc"],
-            "epochs": len(hist), "train_windows": len(data)}
+            "epochs": len(hist), "train_windows": len(data),
+            # the test period, so that chapter 9 can count the tries scored on it
+            "period_start": str(te.dates[0].date()), "period_end": str(te.dates[-1].date())}
 
 
 def main() -> None:

@@ -51,6 +51,9 @@ def score(name, seed, raw, scaled, sim=None):
         for model_name, p in probs.items():
             rows.append({"data": name, "seed": seed, "split": split, "model": model_name,
                          "days": len(target), "best_epoch": history.attrs["best_epoch"],
+                         # the scored period, so that chapter 9 can count the tries on each one
+                         "period_start": str(target.dates[0].date()),
+                         "period_end": str(target.dates[-1].date()),
                          **metrics.scorecard(target.y, p)})
     return rows
 

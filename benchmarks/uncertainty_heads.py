@@ -55,7 +55,9 @@ def score(name, p, u, p_val, tr, va, te, seed, dname) -> dict:
            "ece_ts": scorecard(te.y, p_ts)["ece"], "brier": card["brier"],
            "aurc": area_under_risk_coverage(te.y, p, confidence=conf),
            "acc_at_20": float(rc["accuracy"].iloc[int(np.ceil(0.2 * len(rc))) - 1]),
-           "sigma_filter_acc": np.nan, "random_filter_acc": np.nan}
+           "sigma_filter_acc": np.nan, "random_filter_acc": np.nan, "n": card["n"],
+           # the test period, so that chapter 9 can count the tries scored on it
+           "period_start": str(te.dates[0].date()), "period_end": str(te.dates[-1].date())}
     if name == "story head":
         keep = u <= np.quantile(u, 0.3)
         res = filter_vs_random(te.y, p, keep, seed=seed, n_draws=1000)

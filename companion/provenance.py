@@ -17,10 +17,13 @@ import ast
 import cProfile
 import hashlib
 import sys
+import time
 from functools import lru_cache
 from pathlib import Path
 
 MODULE = "<module>"
+# The modules that record and save results: they measure nothing, so they are no input of one.
+RECORDING = {"companion/provenance.py", "companion/results.py"}
 
 
 def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -111,6 +114,7 @@ class CallRecorder:
 
     def __init__(self) -> None:
         self._profile = cProfile.Profile(builtins=False)
+        self.started = time.time()
 
     @property
     def codes(self) -> set:
@@ -171,6 +175,18 @@ def whole_file_units(root: Path, rel: str | Path) -> set[str]:
     return {f"{rel}::{name}" for name in python_units(root / rel)[0]}
 
 
+def _refuse_changed_while_running(root: Path, keys: set[str]) -> None:
+    """The hashes are taken from the files now: refuse if one changed after this process started
+    (an edit or a git merge during a run), since the code that ran is then not the code on disk."""
+    started = _RECORDER.started if _RECORDER else time.time()
+    changed = sorted({k.partition("::")[0] for k in keys
+                      if (root / k.partition("::")[0]).is_file()
+                      and (root / k.partition("::")[0]).stat().st_mtime > started})
+    if changed:
+        raise RuntimeError(f"{', '.join(changed)} changed while this benchmark ran, so the result "
+                           "cannot say which code produced it. Run the benchmark again.")
+
+
 def dependencies(root: Path, *, scripts: list[Path], extra: list[str | Path] = (),
                  data: list[Path] = ()) -> dict[str, str]:
     """The provenance of a result saved now: unit -> hash.
@@ -184,4 +200,6 @@ def dependencies(root: Path, *, scripts: list[Path], extra: list[str | Path] = (
     for rel in [*(p.resolve().relative_to(root) for p in scripts), *extra]:
         keys |= whole_file_units(root, rel)
     keys |= {str(p.resolve().relative_to(root)) for p in data}
+    keys = {k for k in keys if k.partition("::")[0] not in RECORDING}
+    _refuse_changed_while_running(root, keys)
     return {key: unit_hash(root, key) for key in sorted(keys)}

@@ -23,10 +23,14 @@ from companion.plots.trading import equity_curve
 def trading_view(prices, probabilities, *, threshold: float = 0.55,
                  max_uncertainty: float | None = None, holding_days: int = 1,
                  commission: float = 0.0003, uncertainty: pd.DataFrame | None = None,
-                 initial_cash: float = 100_000.0) -> BacktestResult:
-    """The backtest the dashboard shows for one setting of its sliders."""
+                 initial_cash: float = 100_000.0, execution: str = "close") -> BacktestResult:
+    """The backtest the dashboard shows for one setting of its sliders.
+
+    ``execution`` is the `Policy`'s: "close" (the prediction day's close) or "next_open".
+    """
     gate = max_uncertainty if uncertainty is not None else None
-    policy = Policy(threshold=threshold, max_uncertainty=gate, holding_days=holding_days)
+    policy = Policy(threshold=threshold, max_uncertainty=gate, holding_days=holding_days,
+                    execution=execution)
     return run_backtest(prices, probabilities, policy, rules=AShareRules(commission_rate=commission),
                         uncertainty=uncertainty, initial_cash=initial_cash)
 
@@ -97,11 +101,12 @@ class TradingDashboard:
 
     def __init__(self, prices, probabilities, uncertainty=None, *, threshold=0.55,
                  max_uncertainty=0.05, holding_days=1, commission=0.0003, initial_cash=100_000.0,
-                 gate_max=0.2):
+                 gate_max=0.2, execution="close"):
         _check_start(threshold, max_uncertainty, holding_days, commission, gate_max,
                      uncertainty is not None)
         self.prices, self.probabilities, self.uncertainty = prices, probabilities, uncertainty
         self.initial_cash = initial_cash
+        self.execution = Policy(execution=execution).execution   # fixed (no slider); checked by Policy
         style = {"description_width": "130px"}
         self.threshold = W.FloatSlider(value=threshold, min=0.5, max=0.8, step=0.01,
                                        description="threshold P(up) ≥", style=style)
@@ -139,7 +144,8 @@ class TradingDashboard:
     def update(self) -> BacktestResult:
         """Recompute the backtest for the current sliders and redraw."""
         self.result = trading_view(self.prices, self.probabilities, uncertainty=self.uncertainty,
-                                   initial_cash=self.initial_cash, **self.settings())
+                                   initial_cash=self.initial_cash, execution=self.execution,
+                                   **self.settings())
         self.report.value = report_frame(self.result).to_html()
         self.plot.value = equity_png(self.result)
         self.plot.tooltip = chart_description(self.result)  # the image's text for screen readers

@@ -129,6 +129,31 @@ def test_recording_sees_what_a_benchmark_called(tmp_path):
         load_result("bench_b", tmp_path)
 
 
+def test_a_file_changed_during_the_run_is_refused(tmp_path):
+    """The hashes come from the files at save time: a merge during a run must not pass as the
+    code that ran."""
+    (tmp_path / "companion").mkdir()
+    (tmp_path / "companion" / "__init__.py").write_text("")
+    (tmp_path / "companion" / "toy.py").write_text(TOY)
+    recorder = provenance.CallRecorder()
+    recorder.started = 0.0  # as if the process began before the file was written
+    saved, provenance._RECORDER = provenance._RECORDER, recorder
+    try:
+        with pytest.raises(RuntimeError, match=r"companion/toy\.py changed while this benchmark ran"):
+            provenance.dependencies(tmp_path, scripts=[], extra=["companion/toy.py"])
+        recorder.started = 2e9  # a process that started after the last edit
+        assert "companion/toy.py::used" in provenance.dependencies(tmp_path, scripts=[],
+                                                                      extra=["companion/toy.py"])
+    finally:
+        provenance._RECORDER = saved
+
+
+def test_the_recording_code_is_no_input(tmp_path):
+    keys = provenance.dependencies(ROOT, scripts=[], extra=["companion/results.py", "companion/metrics.py"])
+    assert not [k for k in keys if k.startswith(("companion/results.py", "companion/provenance.py"))]
+    assert any(k.startswith("companion/metrics.py::") for k in keys)
+
+
 def test_units_ignore_docstrings_and_comments_only(tmp_path):
     path = tmp_path / "m.py"
     path.write_text('"""Doc."""\nK = 1\n\n\ndef f(x):\n    """Doc."""\n    return x + K  # why\n')

@@ -80,3 +80,19 @@ def test_the_chart_says_in_words_what_it_shows():
     assert f"{dash.result.benchmark.iloc[-1]:,.0f} CNY" in before
     dash.threshold.value = 0.8  # nothing trades: the strategy keeps its cash
     assert dash.plot.tooltip != before and f"ends at {dash.result.equity.iloc[0]:,.0f} CNY" in dash.plot.tooltip
+
+
+def test_dashboard_trades_at_the_policy_execution():
+    from companion.backtest import Policy, run_backtest
+
+    px = make_prices()
+    px["open"] = (px["preclose"] + px["close"]) / 2   # an open between yesterday's and today's close
+    probs = oracle(px) * 0.4 + 0.3
+    direct = run_backtest(px, probs, Policy(threshold=0.55, execution="next_open"))
+    view = trading_view(px, probs, threshold=0.55, execution="next_open")
+    dash = TradingDashboard(px, probs, threshold=0.55, execution="next_open")
+    assert view.execution == dash.result.execution == "next_open"
+    assert view.report == dash.result.report == direct.report
+    dash.holding_days.value = 2              # a slider keeps the execution
+    assert dash.result.execution == "next_open"
+    assert dash.result.report != direct.report
