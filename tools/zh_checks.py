@@ -118,3 +118,46 @@ def english_runs(markdown: str, words: int = 5) -> list[str]:
         markdown = re.sub(pattern, " ", markdown, flags=re.S | re.M)
     word = r"[A-Za-z][A-Za-z'’-]*[ ,]+"
     return re.findall(f"(?:{word}){{{words - 1},}}[A-Za-z]+", markdown)
+
+
+# -- the terminology list (locales/zh_CN/terms.tsv) --------------------------------------------------
+
+TERMS = Path(__file__).resolve().parent.parent / "locales" / "zh_CN" / "terms.tsv"
+SHOWN_ROLE = re.compile(r"\{(\w+)\}`([^`]*)`")
+
+
+def load_terms(path: Path = TERMS) -> list[tuple[str, str, list[re.Pattern]]]:
+    """(English term, its one Chinese term, the variants no catalog may use) for each line of `path`."""
+    terms = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, chinese, *rest = line.split("\t")
+        variants = [v.strip() for v in (rest[0] if rest else "").split(" | ") if v.strip()]
+        terms.append((english, chinese, [re.compile(v[3:] if v.startswith("re:") else re.escape(v))
+                                         for v in variants]))
+    return terms
+
+
+def reader_text(msgstr: str) -> str:
+    """What a reader sees of a translated message: roles as their shown text (an {eq} as the marker
+    `{eq}`, an {eval} as a number), without inline code, math, link targets and citations."""
+    def shown(role: re.Match) -> str:
+        name, body = role.groups()
+        if name == "eq":
+            return "{eq}"
+        if name in ("eval", "cite", "download"):
+            return "0" if name == "eval" else ""
+        return re.sub(r"\s*<[^<>]*>$", "", body)
+    text = SHOWN_ROLE.sub(shown, msgstr)
+    for pattern in (r"`[^`]*`", r"\$\$.*?\$\$", r"\$[^$]*\$", r"\]\([^)]*\)", r"https?://\S+"):
+        text = re.sub(pattern, " ", text, flags=re.S)
+    return text
+
+
+def term_problems(msgstr: str, terms: list[tuple[str, str, list[re.Pattern]]]) -> list[str]:
+    """Each variant of `terms` that the translation `msgstr` uses instead of the one listed term."""
+    text = reader_text(msgstr)
+    return [f"uses {found.group()!r} for {english!r}: write {chinese!r} (locales/zh_CN/terms.tsv)"
+            for english, chinese, variants in terms for variant in variants
+            if (found := variant.search(text))]
