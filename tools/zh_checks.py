@@ -97,7 +97,8 @@ def page_numbers(html: str) -> dict[str, Counter]:
     for caption in article.select(".cell_output figcaption"):
         caption.decompose()   # a figure's caption is prose, translated; its image is compared below
     outputs = article.select(".cell_output")
-    prose_values = [s.get_text() for s in article.select("span.output.text_plain")
+    # The Chinese edition lists numbers with the enumeration comma (3、6、12): the same numbers.
+    prose_values = [s.get_text().replace("、", ", ") for s in article.select("span.output.text_plain")
                     if s.find_parent(class_="cell_output") is None]
     return {
         "prose": Counter(v for v in prose_values if not WORD.search(v) and not CJK.search(v)),

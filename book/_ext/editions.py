@@ -23,6 +23,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
@@ -80,10 +81,12 @@ class RecordedEval(EvalRoleAny):
 
 
 CJK_EDGE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+NUMBER_LIST = re.compile(r"^\d+(?:\.\d+)?(?:, \d+(?:\.\d+)?)+$")   # "3, 6, 12, 24, 48"
 
 
 class TightenChineseValues(SphinxTransform):
-    """No space between a Chinese word and a Chinese value ("区间 之内" -> "区间之内").
+    """No space between a Chinese word and a Chinese value ("区间 之内" -> "区间之内"), and a list of
+    numbers with the enumeration comma ("3, 6, 12 年" -> "3、6、12 年").
 
     The translations put a space around every {eval} role, right for a number ("为 52.3%"); when
     the role prints Chinese words (values.po), Chinese typesetting wants none.
@@ -98,6 +101,10 @@ class TightenChineseValues(SphinxTransform):
             if "text_plain" not in value.get("classes", []) or not value.astext():
                 continue
             text = value.astext()
+            if NUMBER_LIST.match(text):   # a list of numbers is written with the enumeration comma: 3、6、12
+                text = text.replace(", ", "、")
+                value.clear()
+                value += nodes.Text(text)
             before, after = _sibling(value, -1), _sibling(value, +1)
             if CJK_EDGE.match(text[0]) and isinstance(before, nodes.Text) and re.search(r"\S\s+$", str(before)) \
                     and CJK_EDGE.match(str(before).rstrip()[-1]):
@@ -105,6 +112,31 @@ class TightenChineseValues(SphinxTransform):
             if CJK_EDGE.match(text[-1]) and isinstance(after, nodes.Text) and re.match(r"^\s+\S", str(after)) \
                     and CJK_EDGE.match(str(after).lstrip()[0]):
                 after.parent.replace(after, nodes.Text(str(after).lstrip()))
+
+
+class ChineseSolutionTitles(SphinxPostTransform):
+    """A solution's title in word order: "练习 1 解答", not sphinx-exercise's "解答 练习 1".
+
+    sphinx-exercise builds the title as its translated "Solution to" followed by a link to the
+    exercise ("Exercise 1"); Chinese puts the exercise first. Runs after sphinx-exercise resolved the
+    titles (its post-transform has priority 21).
+    """
+
+    default_priority = 22
+
+    def run(self, **kwargs) -> None:
+        if self.config.language in (None, "en"):
+            return
+        for title in self.document.findall(nodes.title):
+            if "solution" not in type(title.parent).__name__ or len(title) != 2:
+                continue
+            label, link = title.children
+            if isinstance(label, nodes.Text) and isinstance(link, nodes.reference):
+                for text in link.findall(nodes.Text):   # " 练习 1" -> "练习 1"
+                    text.parent.replace(text, nodes.Text(str(text).lstrip()))
+                    break
+                title.clear()
+                title += [link, nodes.Text(f" {str(label).strip()}")]
 
 
 def _sibling(node, step: int):
@@ -224,6 +256,7 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(RequireTranslation)
     app.add_transform(TranslateTocCaptions)
     app.add_transform(TightenChineseValues)
+    app.add_post_transform(ChineseSolutionTitles)
     app.connect("builder-inited", _start)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
