@@ -167,3 +167,11 @@ def test_every_page_links_its_counterpart(edition):
         target = (HTML / edition / Path(page).parent / links[0]).resolve()
         assert target.exists(), f"{edition}{page} links {links[0]}, which does not exist"
         assert target.is_relative_to(HTML / "zh") != bool(edition), f"{edition}{page} links its own edition"
+
+
+def test_the_chinese_search_box_speaks_chinese():
+    """sphinx-book-theme's Chinese catalog lacks "Search": the Chinese build names the box itself."""
+    from tools.zh_edition import zh_config
+
+    options = zh_config()["sphinx"]["config"]["html_theme_options"]
+    assert "搜索" in options["search_bar_text"] and options["use_download_button"]

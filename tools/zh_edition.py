@@ -45,6 +45,7 @@ RECORDED = BUILD / "editions" / "eval.json"   # written by the English build (bo
 # The segmenter also learns every Chinese term of the glossary and the words listed here.
 SEARCH_TERMS = LOCALES / "zh_CN" / "search_terms.txt"
 SEARCH_DICT = BUILD / "zh" / "search_dict.txt"
+SEARCH_BAR_ZH = "搜索本书……"
 VALUES = "values"   # the catalog of the words {eval} roles print: locales/zh_CN/LC_MESSAGES/values.po
 # What the Chinese build reads besides the pages themselves.
 SHARED = ["_toc.yml", "book/_ext", "book/_static", "book/references.bib", "LICENSE", "LICENSE-TEXT.md", "CITATION.cff"]
@@ -81,6 +82,8 @@ def zh_config(translate: bool = True) -> dict:
                   gettext_compact=False,
                   gettext_uuid=False, gettext_location=False,
                   editions_eval_values=str(RECORDED), html_search_options={"dict": str(SEARCH_DICT)})
+    # sphinx-book-theme's Chinese catalog has no "Search": its search box would say "Search...".
+    sphinx.setdefault("html_theme_options", {})["search_bar_text"] = SEARCH_BAR_ZH
     return config
 
 
