@@ -75,3 +75,28 @@ def interval(low, high, digits: int = 1, *, percent: bool = True) -> Shown:
 def choose(condition: bool, if_true: str, if_false: str) -> Shown:
     """A computed word or phrase: the prose says ``if_true`` exactly when ``condition`` holds."""
     return Shown(if_true if bool(condition) else if_false)
+
+
+def verdict(low, high, threshold, *, reached: str, close: str, not_reached: str,
+            higher_is_better: bool = True) -> Shown:
+    """A three-way conclusion decided by an interval, never by its point estimate.
+
+    ``reached`` when the whole interval [low, high] lies past ``threshold`` (above it, or below it
+    when ``higher_is_better=False``), ``not_reached`` when the whole interval falls short of it,
+    and ``close`` when the interval contains it (the data cannot tell). E.g.
+    ``verdict(low, high, 0.5, reached="beats a coin flip", close="cannot be told from a coin flip",
+    not_reached="does worse than a coin flip")``.
+
+    The three phrases have no defaults on purpose: the Chinese edition translates the literal
+    words of a call (as for `choose`), and a default phrase would stay English there.
+    """
+    low, high, threshold = _real(low, "low"), _real(high, "high"), _real(threshold, "threshold")
+    if low > high:
+        raise ValueError(f"verdict({low}, {high}, ...): the lower end is above the upper end.")
+    if not higher_is_better:   # mirror the line, so that "past the threshold" means "above it"
+        low, high, threshold = -high, -low, -threshold
+    if low > threshold:
+        return Shown(reached)
+    if high < threshold:
+        return Shown(not_reached)
+    return Shown(close)

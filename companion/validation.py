@@ -11,6 +11,8 @@
 - `expected_max_sharpe`, `probabilistic_sharpe_ratio`, `deflated_sharpe_ratio`: how good the best
   of N tries looks by luck alone, and the probability that a Sharpe ratio beats that
   (Bailey & López de Prado 2014).
+- `years_to_detect_sharpe`: how many years of returns a true Sharpe ratio needs before its interval
+  excludes zero with a given power.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from companion.checks import check_int, check_real
 from companion.metrics import wilson_interval  # noqa: F401 (re-exported: chapter 9 uses it from here)
 
 EULER_GAMMA = 0.5772156649015329
@@ -153,3 +156,31 @@ def deflated_sharpe_ratio(returns, n_trials: int, sr_variance: float) -> float:
     sr_variance: the variance of the per-period Sharpe ratios across those trials.
     """
     return probabilistic_sharpe_ratio(returns, expected_max_sharpe(n_trials, sr_variance))
+
+
+# --- how long before a Sharpe ratio shows -------------------------------------------------------
+def years_to_detect_sharpe(sr: float, *, power: float = 0.8, level: float = 0.95,
+                           periods_per_year: int = 244, skew: float = 0.0,
+                           kurtosis: float = 3.0) -> float:
+    """Years of returns before a true annual Sharpe ratio ``sr`` is detected with chance ``power``.
+
+    Detected: the two-sided ``level`` interval of `sharpe_interval` lies above zero. The estimate
+    is taken as normal around the true per-period ratio s = sr / sqrt(periods_per_year) with the
+    standard error of `sharpe_standard_error`, se(n) = sqrt(v / (n - 1)), v = 1 - skew s +
+    (kurtosis - 1) / 4 s^2. It clears z_level se with probability ``power`` when
+    s = (z_level + z_power) se, so
+
+        n = 1 + v (z_level + z_power)^2 / s^2 returns,   years = n / periods_per_year.
+
+    "Its interval excludes zero after n days" is the ``power=0.5`` case: half of the strategies
+    with that true Sharpe ratio would still look unproven. Returns the years, not rounded.
+    """
+    sr = check_real(sr, "sr", low=0, low_open=True,
+                    fix="A Sharpe ratio of 0 or below is never detected as positive.")
+    power = check_real(power, "power", low=0, high=1, low_open=True, high_open=True)
+    level = check_real(level, "level", low=0, high=1, low_open=True, high_open=True)
+    periods = check_int(periods_per_year, "periods_per_year", low=1)
+    per_period = sr / np.sqrt(periods)
+    v = 1 - skew * per_period + (kurtosis - 1) / 4 * per_period**2
+    z = stats.norm.ppf(0.5 + level / 2) + stats.norm.ppf(power)
+    return float((1 + v * z**2 / per_period**2) / periods)

@@ -24,7 +24,7 @@ NOTEBOOKS = [n for n in toc_notebooks() if n.endswith(".ipynb")]
 CHAPTERS = [n for n in NOTEBOOKS if n.startswith("notebooks/")]
 EVAL = re.compile(r"\{eval\}`([^`]+)`")
 GLUE = re.compile(r"\{glue(:\w+)?\}|```\{glue|\bglue\(|from myst_nb import glue")
-HELPERS = {"pct", "show", "interval", "choose"}
+HELPERS = {"pct", "show", "interval", "choose", "verdict"}
 
 
 def cells(notebook: str) -> list[dict]:

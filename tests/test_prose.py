@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from companion.prose import Shown, choose, interval, pct, show
+from companion.prose import Shown, choose, interval, pct, show, verdict
 
 
 def test_the_shown_text_has_no_quotes():
@@ -48,3 +48,36 @@ def test_non_numbers_and_reversed_intervals_are_refused():
 
 def test_shown_compares_by_its_text():
     assert Shown("55.3%") == "55.3%" and hash(Shown("a")) == hash(Shown("a"))
+
+
+WORDS = {"reached": "beats a coin flip", "close": "too close to call", "not_reached": "loses to a coin flip"}
+
+
+@pytest.mark.parametrize(("low", "high", "said"), [
+    (0.51, 0.60, "beats a coin flip"),           # the whole interval above 0.5
+    (0.40, 0.49, "loses to a coin flip"),        # the whole interval below
+    (0.48, 0.60, "too close to call"),           # the point estimate 0.54 is above, the interval is not
+    (0.50, 0.60, "too close to call"),           # touching the threshold is not past it
+    (0.40, 0.50, "too close to call"),
+])
+def test_verdict_is_decided_by_the_interval(low, high, said):
+    assert verdict(low, high, 0.5, **WORDS) == said
+    assert isinstance(verdict(low, high, 0.5, **WORDS), Shown)
+
+
+def test_verdict_when_lower_is_better():
+    # A loss or an error rate: reaching means the whole interval below the threshold.
+    words = {"reached": "cheaper", "close": "no clear difference", "not_reached": "dearer"}
+    assert verdict(0.1, 0.2, 0.3, **words, higher_is_better=False) == "cheaper"
+    assert verdict(0.4, 0.5, 0.3, **words, higher_is_better=False) == "dearer"
+    assert verdict(0.2, 0.4, 0.3, **words, higher_is_better=False) == "no clear difference"
+
+
+def test_verdict_takes_numpy_and_refuses_reversed_or_meaningless_ends():
+    assert verdict(np.float64(-0.01), np.float32(0.03), np.int64(0), **WORDS) == "too close to call"
+    with pytest.raises(ValueError, match="lower end is above"):
+        verdict(0.6, 0.5, 0.5, **WORDS)
+    with pytest.raises(ValueError, match="meaningless"):
+        verdict(float("nan"), 0.5, 0.5, **WORDS)
+    with pytest.raises(TypeError):
+        verdict(0.4, 0.6, 0.5, "beats", "close", "loses")   # the phrases are named, never positional

@@ -67,3 +67,46 @@ def test_deflated_sharpe_penalises_many_trials():
     # expected max of N zero-mean Sharpe ratios against simulation
     sims = rng.normal(0, np.sqrt(0.002), size=(20000, 50)).max(axis=1).mean()
     assert v.expected_max_sharpe(50, 0.002) == pytest.approx(sims, rel=0.05)
+
+
+# --- years_to_detect_sharpe ------------------------------------------------------------------------
+def test_years_to_detect_sharpe_closed_form_and_the_old_figure():
+    from scipy import stats
+
+    years_to_detect_sharpe = v.years_to_detect_sharpe
+    z = stats.norm.ppf(0.975)
+    s = 1 / np.sqrt(244)
+    # At power 0.5 it is the old "(z / s)^2 days" of chapter 9 (3.84 years), plus the two small
+    # terms of Lo's standard error: the s^2 / 2 of its variance and the n - 1.
+    half = years_to_detect_sharpe(1.0, power=0.5)
+    assert half == pytest.approx((1 + (1 + s**2 / 2) * z**2 / s**2) / 244, rel=1e-12)
+    assert half == pytest.approx(z**2, abs=0.015)                      # 3.853 against 3.841
+    # At power 0.8, z grows by z_0.8 = 0.8416: about 7.9 years.
+    eighty = years_to_detect_sharpe(1.0)
+    assert eighty == pytest.approx((1 + (1 + s**2 / 2) * (z + stats.norm.ppf(0.8)) ** 2 / s**2) / 244)
+    assert eighty == pytest.approx(7.87, abs=0.01)
+    assert years_to_detect_sharpe(2.0) < eighty / 3.9                  # about 1 / sr^2
+
+
+def test_years_to_detect_sharpe_has_the_power_it_claims():
+    # 2000 normal return series of that length with a true annual Sharpe ratio of 1: about 80% of
+    # their sharpe_interval lower ends lie above zero.
+    from scipy import stats
+
+    years_to_detect_sharpe = v.years_to_detect_sharpe
+    n = int(round(years_to_detect_sharpe(1.0) * 244))
+    rng = np.random.default_rng(0)
+    r = rng.normal(1 / np.sqrt(244), 1.0, size=(2000, n))
+    sr = r.mean(axis=1) / r.std(axis=1, ddof=1)
+    se = np.sqrt((1 - stats.skew(r, axis=1) * sr
+                  + (stats.kurtosis(r, axis=1, fisher=False) - 1) / 4 * sr**2) / (n - 1))
+    power = np.mean(sr - stats.norm.ppf(0.975) * se > 0)
+    assert power == pytest.approx(0.8, abs=0.03)
+
+
+def test_years_to_detect_sharpe_refuses_what_is_never_detected():
+    years_to_detect_sharpe = v.years_to_detect_sharpe
+    with pytest.raises(ValueError, match="sr must be a number above 0"):
+        years_to_detect_sharpe(0.0)
+    with pytest.raises(ValueError, match="power must be"):
+        years_to_detect_sharpe(1.0, power=80)

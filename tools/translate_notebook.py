@@ -7,7 +7,7 @@ JupyterLab reads the notebook itself, so this module writes the same translation
 notebook's cells: each catalog entry (a paragraph, a title, a list item, a table cell, a caption)
 replaces its English source where it stands. The code is the English chapter's, so the {eval}
 roles and the figures compute what it computes; only the words a verdict prints (the literals given
-to choose() and show(), translated in values.po) are the Chinese ones.
+to choose(), show() and verdict(), translated in values.po) are the Chinese ones.
 """
 
 from __future__ import annotations
@@ -45,19 +45,25 @@ def load_catalog(page: str) -> dict[str, str]:
         return {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
 
 
+# The helpers of companion.prose whose string arguments are words the prose prints.
+WORD_HELPERS = ("choose", "show", "verdict")
+
+
 def verdict_literals(code: str) -> list[ast.Constant]:
-    """The string literals `code` gives companion.prose.choose or show: the words a verdict prints."""
+    """The string literals `code` gives companion.prose.choose, show or verdict, by position or by
+    keyword (verdict's reached=, close=, not_reached=): the words a verdict prints."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return []   # a cell with an IPython magic holds no verdict
     return [arg for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("choose", "show")
-            for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in WORD_HELPERS
+            for arg in [*node.args, *(k.value for k in node.keywords)]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
 
 
 def _literals(code: str, values: dict[str, str]) -> str:
-    """`code` with the words it gives choose() or show() in Chinese (values.po), so that a verdict
+    """`code` with the words it gives choose(), show() or verdict() in Chinese (values.po), so that a verdict
     computed in JupyterLab prints Chinese; the condition, and hence the branch taken, is unchanged.
     Only those arguments change: the same word elsewhere (a column name, a key) stays as it is."""
     lines = code.splitlines(keepends=True)

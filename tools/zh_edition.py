@@ -175,7 +175,7 @@ def _drop_obsolete(po: Path) -> None:
 
 def chosen_words(code: str) -> list[str]:
     """The words a role can print ("helps", "does not help"): the literals `code` (an expression or
-    a cell) gives choose() or show(). Every branch is collected, so that a rerun which flips a
+    a cell) gives choose(), show() or verdict(). Every branch is collected, so that a rerun which flips a
     verdict still finds its translation."""
     return [literal.value for literal in verdict_literals(code) if WORD.search(literal.value)]
 
@@ -183,7 +183,7 @@ def chosen_words(code: str) -> list[str]:
 def value_messages() -> dict[str, list[str]]:
     """Every word-bearing text an {eval} role of the book can show, with where it comes from.
 
-    The words of choose() and show() calls in the chapters, and whatever else with words the
+    The words of choose(), show() and verdict() calls in the chapters, and whatever else with words the
     English build recorded (a period "2017-09-01 to 2017-11-17", a model's name).
     """
     found: dict[str, list[str]] = {}

@@ -30,7 +30,7 @@ STUDENT = ROOT / "student"
 RAW_MARKUP = re.compile(r"\{(glue|glue:\w+|term|cite|cite:\w+|eval|numref|ref|eq|doc|exercise|solution|"
                         r"solution-start|solution-end|admonition|figure|math)\}|:::\{|```\{|\$\$"
                         # an {eval} whose expression was shown instead of its value
-                        r"|\b(pct|show|interval|choose)\(")
+                        r"|\b(pct|show|interval|choose|verdict)\(")
 CHAPTERS = [n for n in toc_notebooks() if n.startswith("notebooks/")]
 # Chapters that train a model with companion.train.fit, so a progress bar must show.
 TRAINING = {"notebooks/00_basics.ipynb", "notebooks/02_baseline.ipynb"}
