@@ -8,7 +8,9 @@ The copies are generated, never edited by hand: `make student` rebuilds them fro
 
 from __future__ import annotations
 
+import re
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,14 +35,65 @@ def student_copy(source: Path, label: str | None = None) -> nbformat.NotebookNod
     return without_solutions(nbformat.read(source, as_version=4), NOTICE.format(source=label or source.as_posix()))
 
 
-def without_solutions(nb: nbformat.NotebookNode, notice: str) -> nbformat.NotebookNode:
-    """`nb` without solution cells and outputs, with `notice` as its second cell."""
+def without_solutions(nb: nbformat.NotebookNode, notice: str, language: str = "en") -> nbformat.NotebookNode:
+    """`nb` without solution cells and outputs, with `notice` as its second cell and a cell that
+    checks the answer after each exercise (in `language`: "en" or "zh_CN")."""
     nb.cells = [cell for cell in nb.cells if not is_solution(cell)]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     nb.cells.insert(1, nbformat.v4.new_markdown_cell(notice))
+    return with_exercise_checks(nb, language)
+
+
+EXERCISE_LABEL = re.compile(r":::\{exercise\}\s*\n:label:\s*(ex-[\w-]+)")
+IMPORT = {
+    "en": "# The exercises check themselves: check(label, answer), hint(label), solution(label),\n"
+          "# progress() (what you have passed, kept in .exercise_progress.json beside this notebook).\n"
+          "from companion.exercises import check, hint, progress, solution",
+    "zh_CN": "# 练习可以自动检查：check(标签, 答案)、hint(标签)、solution(标签)、\n"
+             "# progress()（已通过的练习，记录在本笔记本旁的 .exercise_progress.json 中）。\n"
+             "from companion.exercises import check, hint, progress, set_language, solution\n\n"
+             "set_language(\"zh_CN\")",
+}
+ANSWER_CELL = {
+    "en": "# Your answer: {wants}.\n# Replace ... below. hint(\"{label}\") gives a hint (call again for the "
+          "next);\n# solution(\"{label}\") shows the worked solution.\n",
+    "zh_CN": "# 你的答案：{wants}。\n# 把下面的 ... 换成你的答案。hint(\"{label}\") 给出提示（再调用一次给下一条）；\n"
+             "# solution(\"{label}\") 显示参考答案。\n",
+}
+
+
+def answer_cell(label: str, language: str = "en") -> str:
+    """The code a student copy gets after exercise `label`: what the check wants, then the check."""
+    from companion.exercises import EXERCISES
+    wants = EXERCISES[label].wants.render(language)
+    head = ANSWER_CELL[language].format(wants=wants, label=label).splitlines()
+    wrapped = [wrapped for line in head
+               for wrapped in textwrap.wrap(line, 100, subsequent_indent="# ", break_on_hyphens=False)]
+    return "\n".join(wrapped) + f"\nanswer = ...\n\ncheck(\"{label}\", answer)"
+
+
+def with_exercise_checks(nb: nbformat.NotebookNode, language: str = "en") -> nbformat.NotebookNode:
+    """After each exercise box a cell with `answer = ...` and its check; before the first one, the
+    import (and, for a Chinese copy, the language of the feedback)."""
+    cells, imported = [], False
+    for cell in nb.cells:
+        match = EXERCISE_LABEL.search(cell.source) if cell.cell_type == "markdown" else None
+        if match and not imported:
+            cells.append(_code_cell(IMPORT[language], "exercise-checks-import"))
+            imported = True
+        cells.append(cell)
+        if match:
+            cells.append(_code_cell(answer_cell(match.group(1), language), f"answer-{match.group(1)}"))
+    nb.cells = cells
     return nb
+
+
+def _code_cell(source: str, cell_id: str):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = cell_id
+    return cell
 
 
 def write_copies(src: str, dst: str, copy: Callable[[Path], nbformat.NotebookNode], kind: str) -> list[Path]:
