@@ -22,13 +22,13 @@ def _how_many_days(answer, env):
     # a few days look enough earlier
     close = lambda got, want: want - 5 <= got <= want + 6                       # noqa: E731
     if not close(n_luck, want_luck):
-        if close(n_luck, _first_n(lambda n: low(0.683, n) > 0.5, start=1)):
+        if 0.5 < low(0.683, max(n_luck, 1)) <= float(np.mean(best)):   # beyond 50%, not beyond luck
             raise wrong("You compared with 50%; the check wants the lower end above the best-of-20 "
                         "coin-flip mean ({m:.3f}), which luck alone reaches.", m=float(np.mean(best)))
         raise wrong("About {want} days are needed before the Wilson interval of 68.3% excludes the "
                     "best-of-20 mean; you have {got}.", want=want_luck, got=n_luck)
     if not close(n_first, want_first):
-        if close(n_first, _first_n(lambda n: low(0.683, n) > 0.617)):
+        if 0.617 < low(0.683, max(n_first, 1)) <= high(0.617, max(n_first, 1)):
             raise wrong("You compared the interval of 68.3% with the point 61.7%; non-overlapping "
                         "intervals need the lower end of one above the upper end of the other.")
         raise wrong("About {want} days separate the intervals of 68.3% and 61.7%; you have {got}.",
