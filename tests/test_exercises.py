@@ -194,3 +194,19 @@ def test_student_copies_get_an_answer_cell_after_each_exercise_in_their_language
         imports = [s for s in sources if "from companion.exercises import" in s]
         assert len(imports) == 1
     assert 'set_language("zh_CN")' in imports[0]
+
+
+def test_a_chapter_that_uses_the_name_check_keeps_it():
+    # Chapter 1 calls a table of fees `check` (read by the prose): its copy calls exercises.check,
+    # and neither the copy nor the chapter's hidden cells rebind the chapter's name.
+    from tools.make_student import bound_names, student_copy
+    chapter = ROOT / "notebooks" / "01_market.ipynb"
+    assert "check" in bound_names(nbformat.read(chapter, as_version=4))
+    copy = student_copy(chapter)
+    answers = [c.source for c in copy.cells if c.get("id", "").startswith("answer-")]
+    assert len(answers) == 3 and all('exercises.check("ex-01-' in s for s in answers)
+    added = nbformat.v4.new_notebook(cells=[c for c in copy.cells if c.get("id", "").startswith(("answer-", "exercise-"))])
+    assert not bound_names(added) & {"check", "hint", "solution", "progress"}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        hidden = [c for c in nbformat.read(path, as_version=4).cells if c.get("id", "").startswith("check-ex-")]
+        assert not bound_names(nbformat.v4.new_notebook(cells=hidden)) - {"companion"}, path.name

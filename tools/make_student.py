@@ -8,6 +8,7 @@ The copies are generated, never edited by hand: `make student` rebuilds them fro
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import textwrap
@@ -47,6 +48,7 @@ def without_solutions(nb: nbformat.NotebookNode, notice: str, language: str = "e
 
 
 EXERCISE_LABEL = re.compile(r":::\{exercise\}\s*\n:label:\s*(ex-[\w-]+)")
+NAMES = {"check", "hint", "solution", "progress"}
 IMPORT = {
     "en": "# The exercises check themselves: check(label, answer), hint(label), solution(label),\n"
           "# progress() (what you have passed, kept in .exercise_progress.json beside this notebook).\n"
@@ -64,28 +66,62 @@ ANSWER_CELL = {
 }
 
 
-def answer_cell(label: str, language: str = "en") -> str:
-    """The code a student copy gets after exercise `label`: what the check wants, then the check."""
+QUALIFIED_IMPORT = {
+    "en": "# The exercises check themselves: exercises.check(label, answer), exercises.hint(label),\n"
+          "# exercises.solution(label), exercises.progress() (this chapter uses the name check itself).\n"
+          "from companion import exercises",
+    "zh_CN": "# 练习可以自动检查：exercises.check(标签, 答案)、exercises.hint(标签)、\n"
+             "# exercises.solution(标签)、exercises.progress()（本章自己用了 check 这个名字）。\n"
+             "from companion import exercises\n\n"
+             "exercises.set_language(\"zh_CN\")",
+}
+
+
+def bound_names(nb: nbformat.NotebookNode) -> set[str]:
+    """The names the notebook's code assigns, defines or imports."""
+    names = set()
+    for cell in nb.cells:
+        try:
+            tree = ast.parse(cell.source) if cell.cell_type == "code" else None
+        except SyntaxError:   # an IPython magic
+            continue
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
+
+
+def answer_cell(label: str, language: str = "en", prefix: str = "") -> str:
+    """The code a student copy gets after exercise `label`: what the check wants, then the check.
+    prefix: "exercises." where the chapter uses one of the names check, hint, solution, progress."""
     from companion.exercises import EXERCISES
     wants = EXERCISES[label].wants.render(language)
-    head = ANSWER_CELL[language].format(wants=wants, label=label).splitlines()
+    head = ANSWER_CELL[language].format(wants=wants, label=label).replace("hint(", prefix + "hint(")
+    head = head.replace("solution(", prefix + "solution(").splitlines()
     wrapped = [wrapped for line in head
                for wrapped in textwrap.wrap(line, 100, subsequent_indent="# ", break_on_hyphens=False)]
-    return "\n".join(wrapped) + f"\nanswer = ...\n\ncheck(\"{label}\", answer)"
+    return "\n".join(wrapped) + f"\nanswer = ...\n\n{prefix}check(\"{label}\", answer)"
 
 
 def with_exercise_checks(nb: nbformat.NotebookNode, language: str = "en") -> nbformat.NotebookNode:
     """After each exercise box a cell with `answer = ...` and its check; before the first one, the
-    import (and, for a Chinese copy, the language of the feedback)."""
+    import (and, for a Chinese copy, the language of the feedback). A chapter that uses one of the
+    names itself (chapter 1 calls a table of fees `check`) keeps it: its copy calls exercises.check."""
+    qualified = bool(bound_names(nb) & NAMES)
+    prefix, imports = ("exercises.", QUALIFIED_IMPORT) if qualified else ("", IMPORT)
     cells, imported = [], False
     for cell in nb.cells:
         match = EXERCISE_LABEL.search(cell.source) if cell.cell_type == "markdown" else None
         if match and not imported:
-            cells.append(_code_cell(IMPORT[language], "exercise-checks-import"))
+            cells.append(_code_cell(imports[language], "exercise-checks-import"))
             imported = True
         cells.append(cell)
         if match:
-            cells.append(_code_cell(answer_cell(match.group(1), language), f"answer-{match.group(1)}"))
+            cells.append(_code_cell(answer_cell(match.group(1), language, prefix), f"answer-{match.group(1)}"))
     nb.cells = cells
     return nb
 
