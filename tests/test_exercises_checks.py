@@ -388,3 +388,11 @@ def test_the_chinese_feedback_is_chinese(label):
             assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 4, text
     finally:
         ex.set_language("en")
+
+
+def test_the_vectorised_wilson_interval_is_the_course_one():
+    from companion import validation as V
+    from companion.exercises.ch09_validation import wilson
+    for acc, n in [(0.683, 20), (0.617, 333), (0.683, 1234), (0.5, 99)]:
+        low, high = wilson(acc, np.array([n]))
+        assert np.allclose((low[0], high[0]), V.wilson_interval(round(acc * n), n), atol=1e-9)
