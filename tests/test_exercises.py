@@ -210,3 +210,13 @@ def test_a_chapter_that_uses_the_name_check_keeps_it():
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         hidden = [c for c in nbformat.read(path, as_version=4).cells if c.get("id", "").startswith("check-ex-")]
         assert not bound_names(nbformat.v4.new_notebook(cells=hidden)) - {"companion"}, path.name
+
+
+def test_the_kit_and_the_package_ship_the_catalog_and_the_solutions():
+    import tomllib
+
+    from tools.student_kit import shipped_files
+    shipped = {p.as_posix() for p in shipped_files()}
+    assert {"companion/exercises/zh_CN.po", "companion/exercises/solutions.json"} <= shipped
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["companion"]
+    assert {"exercises/*.json", "exercises/*.po"} <= set(data)
