@@ -9,7 +9,8 @@ or by low spread / low sigma for the heads that have one), sigma_filter_acc and 
 (story head only: accuracy of the 30% lowest-sigma predictions, and the mean accuracy of random
 30% subsets).
 
-Run: python -m benchmarks.uncertainty_heads   (about two minutes on a laptop CPU)
+Run: python -m benchmarks.uncertainty_heads   (about 25 minutes on a 2-core CPU; chapter 6 quotes the
+measured time from the result's metadata)
 """
 
 from __future__ import annotations

@@ -149,7 +149,12 @@ def called_units(root: Path) -> set[str]:
     """``path::function`` for every recorded function defined in a Python file under ``root``."""
     found = set()
     for code in _RECORDER.codes if _RECORDER else set():
-        rel = _inside(Path(code.co_filename), root) if code.co_filename.endswith(".py") else None
+        path = Path(code.co_filename)
+        # Generated code names a pseudo-file ("<_remote_module_non_scriptable>.py" from torch):
+        # only real source files count.
+        if not (path.is_absolute() and path.suffix == ".py" and path.is_file()):
+            continue
+        rel = _inside(path, root)
         if rel is not None and ".venv" not in rel.parts:
             found.add(f"{rel}::{unit_at(root / rel, code.co_firstlineno)}")
     return found

@@ -148,6 +148,22 @@ def test_a_file_changed_during_the_run_is_refused(tmp_path):
         provenance._RECORDER = saved
 
 
+def test_generated_code_is_not_taken_for_a_file(tmp_path):
+    """torch compiles code under names like "<_remote_module_non_scriptable>.py": not a source."""
+    recorder = provenance.CallRecorder().start()
+    saved, provenance._RECORDER = provenance._RECORDER, recorder
+    try:
+        namespace = {}
+        exec(compile("def generated():\n    return 1\n", "<generated_module>.py", "exec"), namespace)
+        namespace["generated"]()
+        recorder.stop()
+        assert provenance.called_units(ROOT) == set() or all(
+            "<generated_module>" not in key for key in provenance.called_units(ROOT))
+        assert any(code.co_filename == "<generated_module>.py" for code in recorder.codes)
+    finally:
+        provenance._RECORDER = saved
+
+
 def test_the_recording_code_is_no_input(tmp_path):
     keys = provenance.dependencies(ROOT, scripts=[], extra=["companion/results.py", "companion/metrics.py"])
     assert not [k for k in keys if k.startswith(("companion/results.py", "companion/provenance.py"))]

@@ -49,11 +49,13 @@ def test_the_catalog_check_finds_fuzzy_untranslated_and_broken_entries(tmp_path)
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         '#, fuzzy\nmsgid "It helps."\nmsgstr "有用。"\n\n'
         'msgid "Not yet."\nmsgstr ""\n\n'
-        'msgid "Accuracy {eval}`pct(acc)` on 100 days."\nmsgstr "准确率为 {eval}`pct(accuracy)`。"\n',
+        'msgid "Accuracy {eval}`pct(acc)` on 100 days."\nmsgstr "准确率为 {eval}`pct(accuracy)`。"\n\n'
+        'msgid "momentum"\nmsgstr "动量"\n\nmsgid ""\n"momentum"\nmsgstr "动量"\n',
         encoding="utf-8")
     problems = "\n".join(catalog_problems(po))
     assert "fuzzy" in problems and "untranslated" in problems
     assert "roles differ" in problems and "numbers missing" in problems
+    assert "'momentum' is defined 2 times" in problems
 
 
 def test_the_typography_check_finds_spaces_and_unclosed_bold():

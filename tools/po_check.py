@@ -100,11 +100,28 @@ def typography_problems(msgstr: str) -> list[str]:
     return problems
 
 
+def _msgids(path: Path) -> Counter:
+    """How often each msgid is defined (babel's reader silently keeps the last of two)."""
+    ids, current = Counter(), None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("msgid "):
+            current = [line[6:].strip()[1:-1]]
+        elif current is not None and line.startswith('"'):
+            current.append(line.strip()[1:-1])
+        elif current is not None:
+            if "".join(current):
+                ids["".join(current)] += 1
+            current = None
+    return ids
+
+
 def catalog_problems(path: Path) -> list[str]:
     """Every problem of one .po file: fuzzy, untranslated, obsolete, or markup lost."""
     with open(path, "rb") as handle:
         catalog = read_po(handle)
     problems = [f"{path}: obsolete entry {msgid!r:.70}" for msgid in catalog.obsolete]
+    problems += [f"{path}: {msgid!r:.70} is defined {n} times (a merge kept both copies: keep one)"
+                 for msgid, n in _msgids(path).items() if n > 1]
     for message in catalog:
         if not message.id:
             continue

@@ -30,7 +30,7 @@ KIT = ROOT / "_build" / "kit" / "lstm-cafe-student.zip"
 TOP = "lstm-cafe-student"
 FILES = ["requirements.txt", "pyproject.toml", "tools/setup_course.py", "LICENSE", "LICENSE-TEXT.md",
          "CITATION.cff"]
-FOLDERS = {"companion": ("*.py", "*.csv", "*.md"), "benchmarks": ("*.py", "*.csv", "*.json")}
+FOLDERS = {"companion": ("*.py", "*.csv", "*.md", "*.json", "*.po"), "benchmarks": ("*.py", "*.csv", "*.json")}
 
 README = """# An LSTM in an Internet Café: student notebooks
 
@@ -45,6 +45,16 @@ with the solutions in the rendered book.
 The first run creates `.venv`, installs the pinned requirements (the CPU build of PyTorch unless you
 add `--torch cuda`) and the package `companion`, then opens JupyterLab on `notebooks/`. Later runs
 only open JupyterLab. Run the notebooks from this folder: they read `benchmarks/results/`.
+
+## Exercises that check themselves
+
+Each exercise ends with a cell `answer = ...` and `check("ex-02-best-of-n", answer)`; the comment
+above it says what the check wants. Replace `...` with your answer and run the cell: the check
+recomputes what matters from the chapter's variables and says "Correct", names the mistake it
+recognises, or "Not attempted yet"; it never stops the notebook. `hint(label)` gives the next hint
+each call, `solution(label)` the worked solution. Exercises that ask for a judgement in words show
+the points a good answer makes once you have written yours (as a string). `progress()` lists what
+you have passed, kept in `notebooks/.exercise_progress.json`; nothing leaves your machine.
 
 ## Contents
 
@@ -102,6 +112,14 @@ README_ZH = """# 网吧里的 LSTM：学生版笔记本（中文）
 
 第一次运行会创建 `.venv`，安装锁定版本的依赖（默认是 PyTorch 的 CPU 版本，加 `--torch cuda` 可装 GPU 版）
 和 `companion` 包，然后在 `notebooks/` 上打开 JupyterLab。请在本文件夹中运行笔记本：它们会读取 `benchmarks/results/`。
+
+## 会自己检查的练习
+
+每个练习后面都有一个单元格：`answer = ...` 和 `check("ex-02-best-of-n", answer)`；它上方的注释说明检查需要什么。
+把 `...` 换成你的答案并运行：检查会用本章的变量重新算出关键的结果，然后回答“正确”、指出它认出的错误，或者“尚未作答”；
+它从不会让笔记本停下来。`hint(标签)` 每调用一次给出下一条提示，`solution(标签)` 显示参考答案。要求用文字作出判断的练习，
+在你（以字符串）写下答案后列出好的答案应包含的几点。`progress()` 列出你已通过的练习，保存在
+`notebooks/.exercise_progress.json` 中；任何数据都不会离开你的电脑。
 
 ## 内容
 

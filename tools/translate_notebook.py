@@ -142,7 +142,7 @@ def translated_notebook(path: Path, page: str) -> tuple[nbformat.NotebookNode, s
 def student_copy_zh(path: Path, page: str) -> nbformat.NotebookNode:
     """The Chinese student copy: translated, then solutions and outputs removed as in English."""
     nb, _ = translated_notebook(path, page)
-    return without_solutions(nb, NOTICE_ZH.format(source=f"{page}.ipynb"))
+    return without_solutions(nb, NOTICE_ZH.format(source=f"{page}.ipynb"), "zh_CN")
 
 
 def main(src: str = "notebooks", dst: str = "student-zh") -> list[Path]:

@@ -182,3 +182,42 @@ def test_chinese_chapter_reads_in_jupyterlab_as_in_the_chinese_book(lab):
     missing = [v for v in expected if v not in prose]
     assert not missing, f"{len(missing)} of {len(expected)} values of the Chinese page are not in JupyterLab: {missing[:15]}"
     assert run.images >= 2 and run.progress_seen
+
+
+# A learner's try at one exercise in a student chapter of each language: a wrong answer, a hint,
+# the worked solution. The rendered outputs must show the feedback, in Chinese for the Chinese copy.
+EXERCISE_CHAPTER, EXERCISE = "07_asymmetric_loss", "ex-07-weight-for-threshold"
+EXERCISE_SEEN = {"en": ["Not yet", "upside down", "Hint 1 of 2", "Worked solution", "p_star_real / (1 - p_star_real)"],
+                 "zh_CN": ["还不对", "比值倒过来了", "提示 1/2", "参考答案", "p_star_real / (1 - p_star_real)"]}
+
+
+def exercise_try(language: str) -> Path:
+    """The student copy of EXERCISE_CHAPTER with a wrong answer to EXERCISE, then hint() and solution()."""
+    import nbformat
+
+    from tools.make_student import student_copy
+    from tools.translate_notebook import student_copy_zh
+    source = ROOT / "notebooks" / f"{EXERCISE_CHAPTER}.ipynb"
+    nb = (student_copy(source) if language == "en"
+          else student_copy_zh(source, f"notebooks/{EXERCISE_CHAPTER}"))
+    cell = next(c for c in nb.cells if c.get("id") == f"answer-{EXERCISE}")
+    cell.source = cell.source.replace("answer = ...", "answer = (1 - payoff[\"real\"][\"p*\"]) / payoff[\"real\"][\"p*\"]  # upside down")
+    at = nb.cells.index(cell) + 1
+    nb.cells[at:at] = [nbformat.v4.new_code_cell(f'hint("{EXERCISE}")'),
+                       nbformat.v4.new_code_cell(f'solution("{EXERCISE}")')]
+    path = ROOT / "_build" / "exercise-try" / language / f"{EXERCISE_CHAPTER}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_wrong_answer_a_hint_and_the_solution_show_in_jupyterlab(lab, language):
+    from tools.lab_check import _outputs_text
+    page, run, base, token = lab
+    run.errors.clear()
+    run_all(page, run, base, token, copy_for_lab(exercise_try(language)))
+    assert not run.errors, f"{language}: cells failed in JupyterLab: {run.errors}"
+    shown = _outputs_text(page)
+    missing = [words for words in EXERCISE_SEEN[language] if words not in shown]
+    assert not missing, f"{language}: the outputs do not show {missing}"
