@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import norm
 
+from companion.constants import TRADING_DAYS_PER_YEAR
 from companion.exercises._core import Exercise, need, say, wrong
 
 N = np.arange(20, 20_000)                   # the numbers of days searched, from the chapter's 20
@@ -130,13 +131,14 @@ def _more_tries(answer, env):
     for n in (5, 20):
         sub = np.asarray(srs[:n])
         pick = tries[int(np.argmax(sub))]
-        best = sub.max() * np.sqrt(244)
+        best = sub.max() * np.sqrt(TRADING_DAYS_PER_YEAR)
         deflated = V.deflated_sharpe_ratio(pick, n, sub.var(ddof=1))
         row = got[n]
         if "deflated SR" not in row or "best annual SR" not in row:
             raise wrong("Each entry needs the keys 'best annual SR' and 'deflated SR'.")
         if np.isclose(row["best annual SR"], sub.max(), rtol=1e-6):
-            raise wrong("The best Sharpe ratio is daily; annualise it: times sqrt(244).")
+            raise wrong("The best Sharpe ratio is daily; annualise it: times sqrt({days}).",
+                        days=TRADING_DAYS_PER_YEAR)
         if not np.isclose(row["best annual SR"], best, rtol=1e-4):
             raise wrong("For {n} tries the best annual Sharpe ratio is {want:.2f}, you have {got:.2f}: "
                         "take the first {n} of srs.", n=n, want=best, got=float(row["best annual SR"]))
@@ -188,7 +190,7 @@ EXERCISES = [
             "'deflated SR' for the best of the first 5 and of all 20 tries"),
         (say("srs holds the daily Sharpe ratio of each try; srs[:n] are the first n."),
          say("V.deflated_sharpe_ratio(returns_of_the_best, n, srs[:n].var(ddof=1)); annualise a "
-             "daily Sharpe ratio with sqrt(244).")),
+             "daily Sharpe ratio with sqrt({days}).", days=TRADING_DAYS_PER_YEAR)),
         _more_tries,
         (say("Trying more coin flips finds a larger best Sharpe ratio, but the bar grows with it: the "
              "winner does not become more credible."),),
