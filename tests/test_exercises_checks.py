@@ -194,6 +194,18 @@ def median_filter(larger=False):
     return filter_vs_random(y, r["p"], keep, seed=3)
 
 
+def worse_head(n_flipped=12):
+    """The plain model's P(up) with n_flipped of its right calls made wrong, on as many days: the
+    two accuracy intervals still overlap, but the paired test sees the head lose on every disagreement."""
+    e = env06()
+    y, p = e["data"]["synthetic"][2].y, e["results"]["synthetic"]["plain"]["p"].copy()
+    right = np.argwhere((p >= 0.5) == (y == 1))
+    _, first_per_day = np.unique(right[:, 0], return_index=True)   # one stock-day per day
+    for d, s in right[first_per_day[:n_flipped]]:
+        p[d, s] = 1 - p[d, s]
+    return p
+
+
 def probit_gap(against="mc"):
     e = env06()
     het = e["results"]["synthetic"]["heteroscedastic"]["model"]
@@ -225,13 +237,14 @@ def env08():
     rng = np.random.default_rng(9)
     return {"prices": prices, "p_frame": pd.DataFrame(rng.uniform(0.4, 0.65, (len(days), 2)), index=days, columns=codes),
             "u_frame": pd.DataFrame(rng.uniform(0, 0.02, (len(days), 2)), index=days, columns=codes),
-            "policy": Policy(threshold=0.52, holding_days=1), "story_cash": 551.8}
+            "policy": Policy(threshold=0.52, holding_days=1, execution="next_open"), "story_cash": 551.8}
 
 
-def report(holding=3, threshold=0.52):
+def report(holding=3, threshold=0.52, execution="next_open"):
     from companion.backtest import Policy, run_backtest
     e = env08()
-    return run_backtest(e["prices"], e["p_frame"], Policy(threshold=threshold, holding_days=holding)).report
+    policy = Policy(threshold=threshold, holding_days=holding, execution=execution)
+    return run_backtest(e["prices"], e["p_frame"], policy).report
 
 
 def fees(buy_day, sell_day):
@@ -241,11 +254,11 @@ def fees(buy_day, sell_day):
             + a.sell("000725.SZ", 100, 4.34, sell_day, preclose=4.12)["fees"])
 
 
-def gated(gate=0.01):
+def gated(gate=0.01, execution="next_open"):
     from companion.widgets import trading_view
     e = env08()
     trips = trading_view(e["prices"], e["p_frame"], threshold=0.52, max_uncertainty=gate,
-                         uncertainty=e["u_frame"]).round_trips
+                         uncertainty=e["u_frame"], execution=execution).round_trips
     return len(trips), int((trips["net_pnl"] > 0).sum())
 
 
@@ -258,13 +271,27 @@ def env09():
             "tries": tries, "srs": np.array([r.mean() / r.std(ddof=1) for r in tries])}
 
 
-def days_needed(versus="luck"):
+def days_needed(versus="luck", test="two-sample", power_z=0.8416212335729143, level_z=1.959963984540054,
+                per_version=True):
+    """The worked solution's four numbers, (n_vs_luck, n_test, n_vs_first, n_power), with one of the
+    typical mistakes when asked."""
+    from companion import metrics
     V, best = env09()["V"], env09()["best"]
     until = lambda cond: next(n for n in range(20, 5000, 5) if cond(n))     # noqa: E731 (the solution's search)
     low = lambda a, n: V.wilson_interval(round(a * n), n)[0]                 # noqa: E731
+
+    def p_value(n):
+        hits = [(np.arange(n) < round(acc * n)).astype(float) for acc in (0.683, 0.617)]
+        two = {"y_b": np.ones(n)} if test == "two-sample" else {}
+        return metrics.accuracy_difference(np.ones(n), hits[0], hits[1], **two)["p_value"]
+
     luck = until(lambda n: low(0.683, n) > (0.5 if versus == "half" else best.mean()))
     first = until(lambda n: low(0.683, n) > (0.617 if versus == "point" else V.wilson_interval(round(0.617 * n), n)[1]))
-    return luck, first
+    n_test = first if test == "overlap" else until(lambda n: p_value(n) < 0.05)
+    lo, hi = 0.617, 0.683
+    n_power = int(np.ceil((level_z * np.sqrt(2 * 0.65 * 0.35) + power_z * np.sqrt(lo * (1 - lo) + hi * (1 - hi)))**2
+                          / (hi - lo)**2))
+    return luck, n_test, first, n_power if per_version else 2 * n_power
 
 
 def more_tries(annual=True, tries_for_5=5):
@@ -339,21 +366,30 @@ CASES = {
     "ex-06-gaussian-returns": (env06, lambda: env06()["results"]["synthetic"]["plain"]["p"],
                                [(lambda: 1 - env06()["results"]["synthetic"]["plain"]["p"], "probabilities of a fall"),
                                 (lambda: 1.5 + env06()["results"]["synthetic"]["plain"]["p"], "sigma or mu"),
-                                (lambda: np.full((40, 3), 0.5), "did not train")]),
+                                (lambda: np.full((40, 3), 0.5), "did not train"),
+                                (worse_head, "more than chance explains")]),
     "ex-07-small-position": (lambda: ENV07, p_star, [(lambda: 0.52, "the chapter's position"),
                                                      (lambda: p_star(cost=False), "without costs"),
                                                      (lambda: p_star(percent=True), "as a percentage")]),
     "ex-07-weight-for-threshold": (lambda: ENV07, lambda: 0.52 / 0.48, [(lambda: 0.48 / 0.52, "upside down"),
                                                                          (lambda: 0.52, "the threshold p* itself")]),
     "ex-08-hold-three": (env08, report, [(lambda: report(holding=1), "one-day report"),
-                                         (lambda: report(threshold=0.6), "same threshold")]),
+                                         (lambda: report(threshold=0.6), "same threshold"),
+                                         (lambda: report(execution="close"), "trades at the close")]),
     "ex-08-rules-2024": (env08, lambda: fees("2017-03-01", "2017-03-02") - fees("2024-03-04", "2024-03-05"),
                          [(lambda: fees("2024-03-04", "2024-03-05") - fees("2017-03-01", "2017-03-02"), "sign is reversed"),
                           (lambda: fees("2024-03-04", "2024-03-05"), "what the round trip costs in 2024")]),
     "ex-08-gate": (env08, gated, [(lambda: gated(None), "without the gate"),
-                                  (lambda: gated()[::-1] if gated()[1] < gated()[0] else (1, 5), "More wins than trades")]),
+                                  (lambda: gated()[::-1] if gated()[1] < gated()[0] else (1, 5), "More wins than trades"),
+                                  (lambda: gated(execution="close"), "filled at the wrong time")]),
     "ex-09-how-many-days": (env09, days_needed, [(lambda: days_needed("half"), "compared with 50%"),
-                                                 (lambda: days_needed("point"), "with the point 61.7%")]),
+                                                 (lambda: days_needed("point"), "with the point 61.7%"),
+                                                 (lambda: days_needed(test="overlap"), "stop overlapping; the two-sample"),
+                                                 (lambda: days_needed(test="paired"), "same days (a paired test)"),
+                                                 (lambda: days_needed(power_z=0.0), "50% power"),
+                                                 (lambda: days_needed(level_z=1.6448536269514722), "one-sided z"),
+                                                 (lambda: days_needed(per_version=False), "both versions together"),
+                                                 (lambda: days_needed()[::2], "four numbers")]),
     "ex-09-more-tries": (env09, more_tries, [(lambda: more_tries(annual=False), "annualise"),
                                              (lambda: more_tries(tries_for_5=20), "as if 20 strategies")]),
 }
@@ -390,9 +426,31 @@ def test_the_chinese_feedback_is_chinese(label):
         ex.set_language("en")
 
 
+def test_the_vectorised_two_sample_test_is_the_course_one():
+    from companion import metrics
+    from companion.exercises.ch09_validation import paired_p, two_sample_p
+    for n in (20, 333, 380, 1234):
+        hits = [(np.arange(n) < round(acc * n)).astype(float) for acc in (0.683, 0.617)]
+        two = metrics.accuracy_difference(np.ones(n), hits[0], hits[1], y_b=np.ones(n))["p_value"]
+        paired = metrics.accuracy_difference(np.ones(n), hits[0], hits[1])["p_value"]
+        assert np.isclose(two_sample_p(np.array([n]))[0], two, rtol=1e-9)
+        assert np.isclose(paired_p(np.array([n]))[0], paired, rtol=1e-9)
+
+
 def test_the_vectorised_wilson_interval_is_the_course_one():
     from companion import validation as V
     from companion.exercises.ch09_validation import wilson
     for acc, n in [(0.683, 20), (0.617, 333), (0.683, 1234), (0.5, 99)]:
         low, high = wilson(acc, np.array([n]))
         assert np.allclose((low[0], high[0]), V.wilson_interval(round(acc * n), n), atol=1e-9)
+
+
+def test_the_gaussian_head_is_judged_by_the_paired_test_not_by_overlapping_intervals():
+    from companion.metrics import scorecard
+    e = env06()
+    y, plain = e["data"]["synthetic"][2].y, e["results"]["synthetic"]["plain"]["p"]
+    head, other = scorecard(y, worse_head()), scorecard(y, plain)
+    assert head["accuracy_high"] > other["accuracy_low"]          # the intervals overlap ...
+    feedback = ex.check("ex-06-gaussian-returns", worse_head(), env=e, record_progress=False)
+    assert not feedback.passed and "paired difference" in repr(feedback)   # ... the test still says worse
+    assert ex.check("ex-06-gaussian-returns", worse_head(2), env=e, record_progress=False).passed

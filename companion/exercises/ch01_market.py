@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from companion.constants import EVENT_DATE
 from companion.exercises._core import Exercise, say, wrong
 
 
@@ -22,7 +23,7 @@ def _as_counts(answer) -> pd.Series:
 def _concept_truth():
     from companion import market
     concept = market.UNIVERSE[market.UNIVERSE["group"] == "xiongan_concept"]["code"].tolist()
-    px = market.load_prices(concept, "2017-04-05", "2017-04-21")
+    px = market.load_prices(concept, EVENT_DATE, "2017-04-21")
     mv = market.limit_moves(px)
     limit_up = mv.groupby("code")["limit_up"].sum().reindex(concept, fill_value=0)
     one_price = (mv["limit_up"] & mv["one_price"]).groupby(mv["code"]).sum().reindex(concept, fill_value=0)
@@ -42,8 +43,8 @@ def _concept_stocks(answer, env):
     got = got[limit_up.index]
     st_day = got.sub(limit_up).eq(1) & (got.index == "000856")   # the ST stock's +5% limit-up counted too
     if ((got == limit_up) | st_day).all():
-        extra = say(" You also counted 000856's one-price +5% day on 2017-04-05 (its ST limit): right.") \
-            if st_day.any() else say(" Now look at 000856 on 2017-04-05: it traded under an ST label.")
+        extra = say(" You also counted 000856's one-price +5% day on {day} (its ST limit): right.", day=EVENT_DATE) \
+            if st_day.any() else say(" Now look at 000856 on {day}: it traded under an ST label.", day=EVENT_DATE)
         return say("The limit-up counts match the data ({counts}).{extra}",
                    counts=", ".join(f"{c} {int(v)}" for c, v in limit_up.items()), extra=extra)
     if (got == one_price).all() and not (one_price == limit_up).all():
@@ -54,7 +55,8 @@ def _concept_stocks(answer, env):
                     "to the fen, often a rise of 9.9x%: use market.limit_moves.")
     wrong_codes = [c for c in limit_up.index if got[c] != limit_up[c]]
     raise wrong("The counts of {codes} differ from the data. Count the days with limit_up in "
-                "market.limit_moves(prices) between 2017-04-05 and 2017-04-21.", codes=", ".join(wrong_codes))
+                "market.limit_moves(prices) between {day} and 2017-04-21.", codes=", ".join(wrong_codes),
+                day=EVENT_DATE)
 
 
 def _bbmg_returns():
@@ -110,13 +112,13 @@ def _embargo(answer, env):
 EXERCISES = [
     Exercise(
         "ex-01-concept-stocks",
-        say("the number of limit-up closes of each concept stock, 2017-04-05 to 2017-04-21: a dict "
-            "or Series {code: count} (or your table with a column 'limit-up closes')"),
+        say("the number of limit-up closes of each concept stock, {day} to 2017-04-21: a dict "
+            "or Series {{code: count}} (or your table with a column 'limit-up closes')", day=EVENT_DATE),
         (say("market.limit_moves(prices) marks each day's limit_up and one_price."),
          say("Group by code and sum limit_up; the days with no row are the trading days of "
              "market.trading_calendar that a stock lacks."),
-         say("000856 was an ST stock on 2017-04-05: its limit was 5%. Try limit_moves(..., limit=0.05) "
-             "on that day.")),
+         say("000856 was an ST stock on {day}: its limit was 5%. Try limit_moves(..., limit=0.05) "
+             "on that day.", day=EVENT_DATE)),
         _concept_stocks,
     ),
     Exercise(

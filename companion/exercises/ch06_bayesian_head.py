@@ -33,7 +33,8 @@ def _median_sigma(answer, env):
                     "market's story head, results[\"real\"][\"story head\"].",
                     want=_accuracy(y[kept], p[kept]), got=float(got["accuracy"]))
     verdict = got.get("p_value", 1.0)
-    return say("The kept half scores {acc:.1%}; p_value {p:.2f} against random halves.",
+    return say("The kept half scores {acc:.1%}; p_value {p:.2f}: how unlikely a half at least this "
+               "accurate is under the null (days picked at random).",
                acc=float(got["accuracy"]), p=float(verdict))
 
 
@@ -76,8 +77,12 @@ def _probit(answer, env):
     return say("Within Monte-Carlo noise of the exact largest difference, {want:.4f}.", want=true_gap)
 
 
+def _decisions(p) -> np.ndarray:
+    return (np.asarray(p) >= 0.5).astype(float)
+
+
 def _gaussian_returns(answer, env):
-    from companion.metrics import scorecard
+    from companion.metrics import accuracy_difference, clustered_accuracy_interval
     data, results = need(env, "data", "results")
     te = data["synthetic"][2]
     p = np.asarray(answer, dtype=float)
@@ -91,19 +96,26 @@ def _gaussian_returns(answer, env):
     if np.ptp(p) < 1e-6:
         raise wrong("The same probability everywhere: the head did not train. Pass (X, 100 * ret) to "
                     "fit with loss_fn=gaussian_nll.")
-    card, plain = scorecard(te.y, p), scorecard(te.y, results["synthetic"]["plain"]["p"])
-    flipped = scorecard(te.y, 1 - p)
-    if card["accuracy_high"] < 0.5 < flipped["accuracy_low"]:
-        raise wrong("Your model is reliably wrong ({acc:.1%}): these are probabilities of a fall. "
-                    "Φ(mu / sigma) is P(return > 0).", acc=card["accuracy"])
-    if card["accuracy_high"] < plain["accuracy_low"]:
-        raise wrong("Test accuracy {acc:.1%} [{lo:.1%}, {hi:.1%}] is clearly below the plain model's "
-                    "{plain:.1%}: check the target (100 * ret, returns in percent) and the epochs.",
-                    acc=card["accuracy"], lo=card["accuracy_low"], hi=card["accuracy_high"],
-                    plain=plain["accuracy"])
-    return say("A trained head: test accuracy {acc:.1%} [{lo:.1%}, {hi:.1%}], against the plain "
-               "model's {plain:.1%}.", acc=card["accuracy"], lo=card["accuracy_low"],
-               hi=card["accuracy_high"], plain=plain["accuracy"])
+    # te.y is [day, stock]: the day is the unit, as in the chapter (chapter 2's design effect)
+    days = np.broadcast_to(np.arange(te.y.shape[0])[:, None], te.y.shape)
+    own = clustered_accuracy_interval(_decisions(p) == te.y, days=days)
+    if own["high"] < 0.5:
+        raise wrong("Your model is reliably wrong ({acc:.1%}, day-clustered interval up to {hi:.1%}): "
+                    "these are probabilities of a fall. Φ(mu / sigma) is P(return > 0).",
+                    acc=own["accuracy"], hi=own["high"])
+    # paired on the same stock-days: a test of the difference, never two overlapping intervals
+    diff = accuracy_difference(te.y, _decisions(p), _decisions(results["synthetic"]["plain"]["p"]),
+                               days=days)
+    if diff["high"] < 0:
+        raise wrong("Test accuracy {acc:.1%} is below the plain model's {plain:.1%} on the same "
+                    "stock-days by more than chance explains (paired difference {d:+.1%}, 95% interval "
+                    "[{lo:+.1%}, {hi:+.1%}], the day as the unit): check the target (100 * ret, "
+                    "returns in percent) and the epochs.", acc=diff["acc_a"], plain=diff["acc_b"],
+                    d=diff["difference"], lo=diff["low"], hi=diff["high"])
+    return say("A trained head: test accuracy {acc:.1%} against the plain model's {plain:.1%} on the "
+               "same stock-days, a paired difference of {d:+.1%} (95% interval [{lo:+.1%}, {hi:+.1%}], "
+               "the day as the unit).", acc=diff["acc_a"], plain=diff["acc_b"], d=diff["difference"],
+               lo=diff["low"], hi=diff["high"])
 
 
 EXERCISES = [
@@ -114,8 +126,9 @@ EXERCISES = [
         (say("r = results[\"real\"][\"story head\"] has p and u (the sigma); te = data[\"real\"][2]."),
          say("filter_vs_random(te.y, r[\"p\"], r[\"u\"] <= np.median(r[\"u\"]), seed=3).")),
         _median_sigma,
-        (say("Compare the kept half's accuracy with the random halves' range: an untrained sigma picks "
-             "days like a coin, whatever one seed shows."),),
+        (say("Compare the kept half's accuracy with the random halves' range. A small p_value says such "
+             "a half is unlikely under the null (days picked at random), not that sigma works: an "
+             "untrained sigma picks days by the luck of its initial weights, so count over seeds."),),
     ),
     Exercise(
         "ex-06-probit",
@@ -134,10 +147,14 @@ EXERCISES = [
         say("`p_gauss`, the trained GaussianReturnHead model's P(up) on the synthetic test set, "
             "shape [day, stock]"),
         (say("UncertainModel(backbone(), GaussianReturnHead(hidden), \"encode\") is the model."),
-         say("fit(model, (tr.X, 100 * tr.ret), None, loss_fn=gaussian_nll, epochs=10, seed=0)."),
-         say("p_gauss, sigma_gauss = predict_with_uncertainty(model, te.X).")),
+         say("fit(model, (tr.X, 100 * tr.ret), None, loss_fn=gaussian_nll, epochs=10, seed=0); then "
+             "p_gauss, sigma_gauss = predict_with_uncertainty(model, te.X)."),
+         say("Compare with the plain model on the same stock-days, in pairs: accuracy_difference(te.y, "
+             "head's decisions, plain model's decisions, days=day_labels(te.y)), decisions being "
+             "(p >= 0.5).astype(float).")),
         _gaussian_returns,
         (say("Returns carry more information than signs, and more noise from the largest days: judge "
-             "the difference by the intervals, over seeds."),),
+             "the difference by a paired test on the same stock-days (accuracy_difference), never by "
+             "whether two intervals overlap, and over seeds."),),
     ),
 ]

@@ -17,19 +17,27 @@ def _report(answer) -> dict:
 
 
 def _hold_three(answer, env):
-    from companion.backtest import Policy, run_backtest
+    from dataclasses import replace
+
+    from companion.backtest import run_backtest
     prices, p_frame, policy = need(env, "prices", "p_frame", "policy")
     got = _report(answer)
-    three = run_backtest(prices, p_frame, Policy(threshold=policy.threshold, holding_days=3)).report
-    one = run_backtest(prices, p_frame, Policy(threshold=policy.threshold, holding_days=1)).report
+    # the chapter's policy with only the holding changed: same threshold, same execution (next open)
+    three = run_backtest(prices, p_frame, replace(policy, holding_days=3)).report
+    one = run_backtest(prices, p_frame, replace(policy, holding_days=1)).report
     same = lambda a, b: a["n_trades"] == b["n_trades"] and np.isclose(a["costs_paid"], b["costs_paid"])  # noqa: E731
     if same(got, three):
         return say("{n3} round trips instead of {n1}, fees {c3:,.0f} instead of {c1:,.0f} CNY.",
                    n3=three["n_trades"], n1=one["n_trades"], c3=three["costs_paid"], c1=one["costs_paid"])
     if same(got, one):
         raise wrong("This is the one-day report; the check wants holding_days=3.")
+    other = "close" if policy.execution != "close" else "next_open"
+    if same(got, run_backtest(prices, p_frame, replace(policy, holding_days=3, execution=other)).report):
+        raise wrong("This backtest trades at the {got} instead of the chapter's {want}: keep the "
+                    "policy's execution, replace(policy, holding_days=3).",
+                    got=other.replace("_", " "), want=policy.execution.replace("_", " "))
     raise wrong("The report differs from a backtest of p_frame with holding_days=3 and the same "
-                "threshold ({t}): Policy(threshold=policy.threshold, holding_days=3).", t=policy.threshold)
+                "threshold ({t}) and execution: replace(policy, holding_days=3).", t=policy.threshold)
 
 
 def _rules_2024(answer, env):
@@ -61,10 +69,13 @@ def _gate(answer, env):
     prices, p_frame, u_frame, policy = need(env, "prices", "p_frame", "u_frame", "policy")
     n, wins = (int(v) for v in answer)
 
-    def count(gate):
+    def count_at(gate, execution):
         trips = trading_view(prices, p_frame, threshold=policy.threshold, max_uncertainty=gate,
-                             uncertainty=u_frame).round_trips
+                             uncertainty=u_frame, execution=execution).round_trips
         return len(trips), int((trips["net_pnl"] > 0).sum())
+
+    def count(gate):
+        return count_at(gate, policy.execution)
 
     gated = count(0.01)
     if (n, wins) == gated:
@@ -74,16 +85,20 @@ def _gate(answer, env):
                     "uncertainty=u_frame.")
     if wins > n:
         raise wrong("More wins than trades: the pair is (trades, winning trades).")
+    if (n, wins) == count_at(0.01, "close" if policy.execution != "close" else "next_open"):
+        raise wrong("These trades are filled at the wrong time: pass execution=policy.execution "
+                    "({e}), as the chapter's backtests do.", e=policy.execution)
     raise wrong("With the gate at 0.01 the check counts {want}, you have {got}: trading_view(prices, "
-                "p_frame, threshold=policy.threshold, max_uncertainty=0.01, uncertainty=u_frame).",
-                want=gated, got=(n, wins))
+                "p_frame, threshold=policy.threshold, max_uncertainty=0.01, uncertainty=u_frame, "
+                "execution=policy.execution).", want=gated, got=(n, wins))
 
 
 EXERCISES = [
     Exercise(
         "ex-08-hold-three",
         say("the backtest report with holding_days=3 (a dict with n_trades, costs_paid, total_return)"),
-        (say("Policy(threshold=policy.threshold, holding_days=3) keeps everything but the holding."),
+        (say("replace(policy, holding_days=3) (from dataclasses) keeps everything but the holding: "
+             "the threshold and the execution at the next open."),
          say("run_backtest(prices, p_frame, that_policy).report is the dict.")),
         _hold_three,
         (say("Fewer round trips, fewer fees; but each trade now rides three days that a one-day model "
@@ -103,7 +118,7 @@ EXERCISES = [
         "ex-08-gate",
         say("a pair (number of trades with the gate at 0.01, number of those with a net gain)"),
         (say("trading_view(prices, p_frame, threshold=policy.threshold, max_uncertainty=0.01, "
-             "uncertainty=u_frame) returns a backtest result."),
+             "uncertainty=u_frame, execution=policy.execution) returns a backtest result."),
          say("Its round_trips table has one row per trade and a net_pnl column."),
          say("Compare the hit rate's Wilson interval (metrics.wilson_interval) with the ungated hit "
              "rate.")),
