@@ -14,6 +14,7 @@ import ipywidgets as W
 import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
+from traitlets import Unicode
 
 from companion.backtest import AShareRules, BacktestResult, Policy, run_backtest
 from companion.checks import check_real
@@ -92,6 +93,17 @@ def chart_description(result: BacktestResult) -> str:
             f"from {result.equity.iloc[0]:,.0f} CNY.")
 
 
+class ChartImage(W.Image):
+    """An Image widget whose ``tooltip`` works in JupyterLab: the chart's text for screen readers.
+
+    ipywidgets' front end (8.1) shows a tooltip only after reading the widget's ``description``,
+    which `W.Image` does not have: setting an Image's tooltip failed its view ("Cannot read
+    properties of undefined (reading 'length')"), and JupyterLab drew an error box instead of the
+    chart. An empty description, synchronised, lets the tooltip become the image's title.
+    """
+    description = Unicode("", help="empty: lets the front end show the tooltip").tag(sync=True)
+
+
 class TradingDashboard:
     """Number boxes for threshold, uncertainty gate, holding days and commission; equity + report.
 
@@ -128,7 +140,7 @@ class TradingDashboard:
         # The chart is a PNG in an Image widget, not a figure shown through matplotlib's backend:
         # whatever the backend (inline, Agg, widget), the learner sees the image, and it is
         # replaced in place when a control changes.
-        self.plot = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.plot = ChartImage(format="png", layout=W.Layout(max_width="100%"))
         self.report = W.HTML()
         for control in self.controls:
             control.observe(self._changed, names="value")

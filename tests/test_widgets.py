@@ -109,3 +109,13 @@ def test_every_control_is_a_labelled_number_box_that_commits_each_step():
         assert control.description.strip() and control.step and not control.continuous_update
     assert [c.description for c in dash.controls] == [
         "threshold P(up) ≥", "uncertainty ≤", "holding days", "commission %"]
+
+
+def test_the_chart_sends_the_empty_description_its_tooltip_needs():
+    # JupyterLab's widget view reads `description` before showing a tooltip; a plain Image has
+    # none and its view failed (an error box instead of the chart).
+    px = make_prices()
+    dash = TradingDashboard(px, oracle(px) * 0.4 + 0.3)
+    state = dash.plot.get_state()
+    assert state["description"] == "" and state["tooltip"].startswith("Equity curve from")
+    assert state["_model_name"] == "ImageModel" and dash.plot.value[:8] == b"\x89PNG\r\n\x1a\n"
