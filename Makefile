@@ -132,7 +132,7 @@ lab-test: $(HTML) $(HTML_ZH) student student-zh chromium  ## every chapter (stud
 	# One thread, as the book build of `make test`: the numbers of both runs are compared.
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests/lab -m lab -q $(call JUNIT,5-lab)
 
-lab-check: $(SETUP) chromium  ## run the trading dashboard in a real JupyterLab in headless Chromium, move a slider
+lab-check: $(SETUP) chromium  ## run the trading dashboard in a real JupyterLab in headless Chromium: step a control, axe, progress bars
 	$(BIN)/python -m tools.lab_check notebooks/08_trade.ipynb _build/lab_check.png
 
 .PHONY: chromium

@@ -1,4 +1,4 @@
-"""The dashboard recomputes its report when a slider moves, without a browser."""
+"""The dashboard recomputes its report when a control changes, without a browser."""
 
 import matplotlib
 
@@ -8,7 +8,7 @@ from companion.widgets import TradingDashboard, report_frame, trading_view  # no
 from tests.test_backtest import make_prices, oracle  # noqa: E402
 
 
-def test_moving_a_slider_changes_the_report():
+def test_changing_a_control_changes_the_report():
     px = make_prices()
     probs = oracle(px) * 0.4 + 0.3          # 0.3 on down days, 0.7 on up days
     dash = TradingDashboard(px, probs, threshold=0.55, commission=0.0003)
@@ -54,7 +54,7 @@ def test_equity_curve_draws_strategy_and_benchmark():
     plt.close(ax.figure)
 
 
-def test_chart_is_a_png_that_changes_when_a_slider_moves():
+def test_chart_is_a_png_that_changes_when_a_control_changes():
     import matplotlib.pyplot as plt
 
     px = make_prices()
@@ -93,6 +93,29 @@ def test_dashboard_trades_at_the_policy_execution():
     dash = TradingDashboard(px, probs, threshold=0.55, execution="next_open")
     assert view.execution == dash.result.execution == "next_open"
     assert view.report == dash.result.report == direct.report
-    dash.holding_days.value = 2              # a slider keeps the execution
+    dash.holding_days.value = 2              # a control keeps the execution
     assert dash.result.execution == "next_open"
     assert dash.result.report != direct.report
+
+
+def test_every_control_is_a_labelled_number_box_that_commits_each_step():
+    # ipywidgets' sliders draw an unnamed role="slider" handle (axe: aria-input-field-name) in
+    # JupyterLab; a number box's label names its input. Each arrow-key step must redraw.
+    import ipywidgets as W
+    px = make_prices()
+    dash = TradingDashboard(px, oracle(px) * 0.4 + 0.3)
+    for control in dash.controls:
+        assert isinstance(control, (W.BoundedFloatText, W.BoundedIntText)), type(control).__name__
+        assert control.description.strip() and control.step and not control.continuous_update
+    assert [c.description for c in dash.controls] == [
+        "threshold P(up) ≥", "uncertainty ≤", "holding days", "commission %"]
+
+
+def test_the_chart_sends_the_empty_description_its_tooltip_needs():
+    # JupyterLab's widget view reads `description` before showing a tooltip; a plain Image has
+    # none and its view failed (an error box instead of the chart).
+    px = make_prices()
+    dash = TradingDashboard(px, oracle(px) * 0.4 + 0.3)
+    state = dash.plot.get_state()
+    assert state["description"] == "" and state["tooltip"].startswith("Equity curve from")
+    assert state["_model_name"] == "ImageModel" and dash.plot.value[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,4 +1,4 @@
-"""The dashboard refuses a starting value its sliders cannot show, instead of clamping it."""
+"""The dashboard refuses a starting value its controls cannot show, instead of clamping it."""
 
 import matplotlib
 import pytest
@@ -10,9 +10,9 @@ from tests.test_backtest import make_prices, oracle  # noqa: E402
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"threshold": 0.9}, r"threshold=0.9 is outside the slider's range 0.5 .. 0.8"),
+    ({"threshold": 0.9}, r"threshold=0.9 is outside the dashboard's range 0.5 .. 0.8"),
     ({"threshold": 0.3}, r"threshold=0.3 is outside"),
-    ({"holding_days": 20}, r"holding_days=20 is outside the slider's range 1 .. 10"),
+    ({"holding_days": 20}, r"holding_days=20 is outside the dashboard's range 1 .. 10"),
     ({"commission": 0.03}, r"commission=0.03 .* fraction.*0.0003"),
     ({"max_uncertainty": 0.5, "gate_max": 0.2}, r"max_uncertainty=0.5 is outside.*gate_max"),
 ])

@@ -8,7 +8,10 @@ rendered text of every markdown cell and requires:
 - no raw MyST markup: every role and directive was rendered by jupyterlab-myst;
 - the computed numbers the book shows in the chapter's prose appear in JupyterLab's prose too;
 - inline figures in the outputs, no error output, nothing blocked, no page error;
-- a progress bar on screen while a chapter trains.
+- a progress bar on screen while a chapter trains, and after Run All no bar red or left part-full:
+  each training bar says where training stopped and which epoch it kept;
+- on the trading dashboard: stepping its first control with the keyboard redraws its chart, and
+  axe-core finds no serious or critical accessibility violation in it.
 
 Needs the built book (`make book`) and the student copies (`make student`).
 """
@@ -21,7 +24,12 @@ import pytest
 
 from tests.nbval_guard import ROOT, toc_notebooks
 from tools.lab import copy_for_lab, jupyterlab, lab_page, run_all
-from tools.lab_check import move_first_slider
+from tools.lab_check import (
+    bar_problems,
+    change_first_control,
+    dashboard_accessibility,
+    progress_bars,
+)
 
 pytestmark = pytest.mark.lab
 
@@ -119,6 +127,16 @@ def test_the_raw_markup_check_can_fail():
     assert not raw_markup(["An LSTM (长短期记忆网络) scores 55.3% [52.2%, 70.9%]."])
 
 
+def test_the_progress_bar_check_can_fail():
+    done = {"classes": ["progress-bar", "progress-bar-success"], "percent": 100.0}
+    assert not bar_problems([dict(done, text="stopped early at epoch 9, kept epoch 4: 100%| 9/9"),
+                             dict(done, text="epochs (kept epoch 20): 100%| 20/20")])
+    red = {"classes": ["progress-bar", "progress-bar-danger"], "percent": 45.0, "text": "epochs: 45%| 9/20"}
+    assert len(bar_problems([red])) == 2          # red, and silent about where training stopped
+    assert bar_problems([dict(done, text="epochs: 100%| 20/20")])   # finished but says nothing
+    assert bar_problems([dict(done, percent=60.0, text="stopped early at epoch 9, kept epoch 4")])
+
+
 def test_book_values_are_read():
     html = ('<article><p>It is <span class="output text_plain">55.3%</span> and ran in '
             '<span class="output text_plain">12</span> s.</p><div class="solution"><p>'
@@ -152,10 +170,15 @@ def test_chapter_reads_in_jupyterlab_as_in_the_book(lab, notebook):
     assert run.images >= 2, f"{notebook}: {run.images} inline figures in JupyterLab (at least 2 expected)"
     if notebook in TRAINING:
         assert run.progress_seen, f"{notebook}: no progress bar was seen while it trained"
+    bars = bar_problems(progress_bars(page))
+    assert not bars, f"{notebook}: progress bars after Run All: {bars}"
     if notebook == DASHBOARD:
-        check = move_first_slider(page, shot.with_name("lab_dashboard.png"))
+        axe = dashboard_accessibility(page)
+        assert not axe, f"{notebook}: serious or critical accessibility violations in the dashboard: {axe}"
+        check = change_first_control(page, shot.with_name("lab_dashboard.png"))
         assert check.has_chart, f"{notebook}: the dashboard shows no chart image"
-        assert check.chart_changed, f"{notebook}: the dashboard's chart did not change when a slider moved"
+        assert check.chart_changed, (f"{notebook}: the dashboard's chart did not change when its first "
+                                     "control stepped up")
 
 
 # The Chinese student copy of chapter 0 (make student-zh), against the Chinese book's page: the
