@@ -8,6 +8,9 @@ same computed prose (see companion/prose.py).
   solution cells).
 - No code cell ends with ';' (IPython would then silence the next `{eval}` of the book build).
 - Every chapter has at least two numbered figures, each with a caption, a label and alt text.
+- The code a reader sees is the lesson: a chapter opens with a short set-up cell; authoring scaffolding
+  (`noqa`, the chapter's clock, the asserts that keep the prose true) sits in cells the book hides and
+  JupyterLab collapses; the instructor and results pages fold all their code (chapter code stays open).
 """
 
 import ast
@@ -25,6 +28,12 @@ CHAPTERS = [n for n in NOTEBOOKS if n.startswith("notebooks/")]
 EVAL = re.compile(r"\{eval\}`([^`]+)`")
 GLUE = re.compile(r"\{glue(:\w+)?\}|```\{glue|\bglue\(|from myst_nb import glue")
 HELPERS = {"pct", "show", "interval", "choose", "verdict"}
+PAGES = [n for n in NOTEBOOKS if not n.startswith("notebooks/")]   # the instructor and results pages
+FIRST_CELL_LINES = 12
+HIDING = {"remove-cell", "remove-input", "hide-input"}
+# What only an author needs: lint pragmas, the chapter's clock, asserts that keep the prose true.
+SCAFFOLDING = re.compile(r"noqa|chapter_started|start_clock|chapter_seconds|chapter ran in")
+PROSE_GUARD = re.compile(r"\bthe (text|prose) (says|below)|fix the text")   # in a string: an assert's message
 
 
 def cells(notebook: str) -> list[dict]:
@@ -33,6 +42,10 @@ def cells(notebook: str) -> list[dict]:
 
 def source(cell: dict) -> str:
     return "".join(cell["source"])
+
+
+def tags(cell: dict) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
 
 
 def is_solution(cell: dict) -> bool:
@@ -166,3 +179,87 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
     assert "only a solution cell" in found
     assert "0 numbered figures" in figure_problems("x.ipynb")[0]
     assert equation_problems("x.ipynb")
+
+
+def first_cell_problems(notebook: str) -> list[str]:
+    first = next(c for c in cells(notebook) if c["cell_type"] == "code")
+    n = len(source(first).strip("\n").splitlines())
+    if n > FIRST_CELL_LINES or tags(first) & HIDING:
+        return [f"the first code cell must be at most {FIRST_CELL_LINES} lines and shown, got {n} lines, "
+                f"tags {sorted(tags(first))}. Import each tool in the cell that first uses it; put the "
+                "prose helpers in a hidden set-up cell (companion.chapter)"]
+    return []
+
+
+def strings_in(code: str) -> list[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def scaffolding_problems(notebook: str) -> list[str]:
+    found = []
+    for i, cell in enumerate(cells(notebook)):
+        if cell["cell_type"] != "code":
+            continue
+        hit = SCAFFOLDING.search(source(cell)) or next(
+            (h for text in strings_in(source(cell)) if (h := PROSE_GUARD.search(text))), None)
+        if hit and not tags(cell) & HIDING:
+            found.append(f"cell {i}: shows {hit.group(0)!r}; move it to a cell tagged remove-cell "
+                         "(it still runs) with metadata jupyter.source_hidden = true")
+        elif hit and not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+            found.append(f"cell {i}: hides {hit.group(0)!r} in the book but not in JupyterLab; "
+                         "set its metadata jupyter.source_hidden = true")
+    return found
+
+
+def folding_problems(notebook: str) -> list[str]:
+    """Pages fold every code cell (one click shows it); chapters fold none (their code is the lesson)."""
+    found = []
+    for i, cell in enumerate(cells(notebook)):
+        if cell["cell_type"] != "code" or is_solution(cell):
+            continue
+        if notebook in PAGES and not tags(cell) & HIDING:
+            found.append(f"cell {i}: the page's code must be folded (tag hide-input), got tags {sorted(tags(cell))}")
+        if notebook in CHAPTERS and "hide-input" in tags(cell):
+            found.append(f"cell {i}: a chapter's code is its lesson and stays open; remove tag hide-input "
+                         "(hide only scaffolding, with remove-cell)")
+    return found
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS)
+def test_chapter_opens_with_a_short_cell(notebook):
+    problems = first_cell_problems(notebook)
+    assert not problems, f"{notebook}: " + "\n".join(problems)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_readers_see_no_authoring_scaffolding(notebook):
+    problems = scaffolding_problems(notebook)
+    assert not problems, f"{notebook}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_pages_fold_their_code_and_chapters_do_not(notebook):
+    problems = folding_problems(notebook)
+    assert not problems, f"{notebook}:\n" + "\n".join(problems)
+
+
+def test_the_reading_checks_can_fail(tmp_path, monkeypatch):
+    long_first = "\n".join(f"import m{k}" for k in range(13))
+    nb = {"cells": [
+        {"cell_type": "code", "metadata": {}, "source": long_first},
+        {"cell_type": "code", "metadata": {}, "source": 'assert x, "the text says x: fix the text"'},
+        {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "import a  # noqa: F401"},
+        {"cell_type": "code", "metadata": {"tags": ["hide-input"]}, "source": "x = 1"},
+    ]}
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "x.ipynb").write_text(json.dumps(nb))
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "CHAPTERS", ["notebooks/x.ipynb"])
+    assert "got 13 lines" in first_cell_problems("notebooks/x.ipynb")[0]
+    found = "\n".join(scaffolding_problems("notebooks/x.ipynb"))
+    assert "cell 1: shows" in found and "cell 2: hides" in found
+    assert "cell 3: a chapter's code" in folding_problems("notebooks/x.ipynb")[0]
