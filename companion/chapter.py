@@ -1,7 +1,8 @@
 """What a chapter's notebook needs that is not its lesson: the prose helpers and the chapter's clock.
 
-A chapter brings both with one line in a set-up cell the book hides (tag `remove-cell`) and JupyterLab
-shows collapsed, so that the code a learner reads is the lesson:
+A chapter brings both with one line in a set-up cell that the book runs but does not show (tags
+`remove-input` and `remove-output`; myst-nb's inline execution skips a `remove-cell` cell) and
+that JupyterLab shows collapsed, so that the code a learner reads is the lesson:
 
     from companion.chapter import choose, interval, pct, show, start_clock, verdict  # noqa: F401
     start_clock()

@@ -60,7 +60,7 @@ def test_every_coded_check_has_a_hidden_cell_proving_the_worked_solution_passes(
                  if c.cell_type == "code" and f'check("{label}"' in c.source]
         assert len(cells) == 1, label
         tags = cells[0].metadata.get("tags", [])
-        assert {"solution", "remove-cell"} <= set(tags), label      # hidden, and not in student copies
+        assert {"solution", "remove-input", "remove-output"} <= set(tags), label  # runs hidden; not in student copies
         assert "record_progress=False" in cells[0].source and ".assert_passed()" in cells[0].source
 
 
@@ -103,7 +103,7 @@ def test_hints_come_one_after_the_other_then_repeat_the_last():
 def test_the_solution_is_the_chapters_worked_solution():
     text = repr(ex.solution("ex-07-weight-for-threshold"))
     assert "down_weight = p_star_real / (1 - p_star_real)" in text
-    assert "remove-cell" not in text and "assert_passed" not in text    # the hidden check stays hidden
+    assert "remove-input" not in text and "assert_passed" not in text    # the hidden check stays hidden
     assert "`pct(cost_550, 2)`" in ex.solution("ex-07-small-position")._repr_markdown_()
 
 

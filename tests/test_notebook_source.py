@@ -30,7 +30,7 @@ GLUE = re.compile(r"\{glue(:\w+)?\}|```\{glue|\bglue\(|from myst_nb import glue"
 HELPERS = {"pct", "show", "interval", "choose", "verdict"}
 PAGES = [n for n in NOTEBOOKS if not n.startswith("notebooks/")]   # the instructor and results pages
 FIRST_CELL_LINES = 12
-HIDING = {"remove-cell", "remove-input", "hide-input"}
+HIDING = {"remove-input", "hide-input"}
 # What only an author needs: lint pragmas, the chapter's clock, asserts that keep the prose true.
 SCAFFOLDING = re.compile(r"noqa|chapter_started|start_clock|chapter_seconds|chapter ran in")
 PROSE_GUARD = re.compile(r"\bthe (text|prose) (says|below)|fix the text")   # in a string: an assert's message
@@ -207,12 +207,25 @@ def scaffolding_problems(notebook: str) -> list[str]:
         hit = SCAFFOLDING.search(source(cell)) or next(
             (h for text in strings_in(source(cell)) if (h := PROSE_GUARD.search(text))), None)
         if hit and not tags(cell) & HIDING:
-            found.append(f"cell {i}: shows {hit.group(0)!r}; move it to a cell tagged remove-cell "
-                         "(it still runs) with metadata jupyter.source_hidden = true")
+            found.append(f"cell {i}: shows {hit.group(0)!r}; move it to a cell tagged remove-input "
+                         "and remove-output (it still runs) with metadata jupyter.source_hidden = true")
         elif hit and not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
             found.append(f"cell {i}: hides {hit.group(0)!r} in the book but not in JupyterLab; "
                          "set its metadata jupyter.source_hidden = true")
     return found
+
+
+def unexecuted_cells(notebook: str) -> list[str]:
+    """myst-nb's inline execution (the book's) skips a code cell tagged remove-cell: a guard or a
+    set-up cell there would never run in the book build. Hide code with remove-input instead."""
+    return [f"cell {i}: tagged remove-cell, so the book never runs it; use remove-input and remove-output"
+            for i, cell in enumerate(cells(notebook))
+            if cell["cell_type"] == "code" and "remove-cell" in tags(cell)]
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS + PAGES)
+def test_every_code_cell_runs_in_the_book(notebook):
+    assert not unexecuted_cells(notebook), "\n".join(unexecuted_cells(notebook))
 
 
 def folding_problems(notebook: str) -> list[str]:
@@ -225,7 +238,7 @@ def folding_problems(notebook: str) -> list[str]:
             found.append(f"cell {i}: the page's code must be folded (tag hide-input), got tags {sorted(tags(cell))}")
         if notebook in CHAPTERS and "hide-input" in tags(cell):
             found.append(f"cell {i}: a chapter's code is its lesson and stays open; remove tag hide-input "
-                         "(hide only scaffolding, with remove-cell)")
+                         "(hide only scaffolding, with remove-input)")
     return found
 
 
@@ -252,8 +265,9 @@ def test_the_reading_checks_can_fail(tmp_path, monkeypatch):
     nb = {"cells": [
         {"cell_type": "code", "metadata": {}, "source": long_first},
         {"cell_type": "code", "metadata": {}, "source": 'assert x, "the text says x: fix the text"'},
-        {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "import a  # noqa: F401"},
+        {"cell_type": "code", "metadata": {"tags": ["remove-input"]}, "source": "import a  # noqa: F401"},
         {"cell_type": "code", "metadata": {"tags": ["hide-input"]}, "source": "x = 1"},
+        {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "assert y"},
     ]}
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "x.ipynb").write_text(json.dumps(nb))
@@ -263,3 +277,4 @@ def test_the_reading_checks_can_fail(tmp_path, monkeypatch):
     found = "\n".join(scaffolding_problems("notebooks/x.ipynb"))
     assert "cell 1: shows" in found and "cell 2: hides" in found
     assert "cell 3: a chapter's code" in folding_problems("notebooks/x.ipynb")[0]
+    assert "cell 4: tagged remove-cell" in unexecuted_cells("notebooks/x.ipynb")[0]

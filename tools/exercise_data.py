@@ -6,7 +6,7 @@ The student copies ship without solution cells, so `companion.exercises.solution
 worked solution from this file. It is generated, never edited by hand; tests/test_exercises.py fails
 when it no longer matches the chapters (rerun this command after changing a solution).
 Each solution is its cells between ``{solution-start}`` and ``{solution-end}``: Markdown as it is,
-code in fenced blocks; the hidden check cells (tag remove-cell) are left out. The Chinese text takes
+code in fenced blocks; the hidden check cells (tags remove-input, remove-output) are left out. The Chinese text takes
 the Markdown from the chapter's catalog (tools/translate_notebook.py), the code unchanged.
 """
 
@@ -26,7 +26,7 @@ END = "{solution-end}"
 
 
 def is_hidden(cell) -> bool:
-    return "remove-cell" in cell.get("metadata", {}).get("tags", [])
+    return "remove-input" in cell.get("metadata", {}).get("tags", [])
 
 
 def solutions_of(nb) -> dict[str, list]:
