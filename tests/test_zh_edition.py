@@ -5,6 +5,7 @@ _build/html/zh (run by `make book-check`).
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -177,3 +178,15 @@ def test_the_chinese_search_box_speaks_chinese():
 
     options = zh_config()["sphinx"]["config"]["html_theme_options"]
     assert "搜索" in options["search_bar_text"] and options["use_download_button"]
+
+
+@pytest.mark.book
+def test_translated_equations_render_as_latex():
+    """A display equation whose \\text{} words are translated keeps its LaTeX (Sphinx's own
+    translation of a math block left "::" in its place: book/_ext/editions.py)."""
+    pages = sorted((ROOT / "_build" / "html" / "zh").rglob("*.html"))
+    assert pages, "build the book first"
+    texts = {p: p.read_text(encoding="utf-8") for p in pages}
+    assert [str(p) for p, t in texts.items() if "\\[::\\]" in t] == []
+    assert any(re.search(r"\\text\{[\u4e00-\u9fff]", t) for t in texts.values()), \
+        "no translated equation to check: the test would pass with nothing"

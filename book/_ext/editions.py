@@ -169,6 +169,29 @@ class TranslateTocCaptions(SphinxTransform):
                 toctree["caption"] = known[caption]
 
 
+class TranslateMathBlocks(SphinxTransform):
+    """Display equations whose translation differs (Chinese words in \\text{}) get it here.
+
+    Sphinx's own transform re-parses a translated literal or math block as reStructuredText
+    ("::" and an indented block); MyST reads that as a paragraph, and the equation rendered as
+    "::". So the LaTeX is swapped in directly, and the node marked translated for Sphinx to skip.
+    """
+
+    default_priority = 19   # before sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs) -> None:
+        if self.config.language in (None, "en"):
+            return
+        known = _page_catalog(self)
+        for node in self.document.findall(nodes.math_block):
+            message = node.rawsource or node.astext()
+            translation = known.get(message)
+            if translation and translation != message:
+                node.children = [nodes.Text(translation)]
+                node.rawsource = translation
+                node["translated"] = True
+
+
 class RequireTranslation(SphinxTransform):
     """Chinese build: every message of the English page must be in the page's catalog."""
 
@@ -253,6 +276,7 @@ def setup(app: Sphinx) -> dict:
     # Empty in the English build (record); the Chinese build's _config.yml names the recorded file.
     app.add_config_value("editions_eval_values", "", "env")
     app.add_role("eval", RecordedEval(), override=True)
+    app.add_transform(TranslateMathBlocks)
     app.add_transform(RequireTranslation)
     app.add_transform(TranslateTocCaptions)
     app.add_transform(TightenChineseValues)
