@@ -220,3 +220,15 @@ def test_the_kit_and_the_package_ship_the_catalog_and_the_solutions():
     assert {"companion/exercises/zh_CN.po", "companion/exercises/solutions.json"} <= shipped
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["companion"]
     assert {"exercises/*.json", "exercises/*.po"} <= set(data)
+
+
+def test_progress_shows_two_passed_exercises_of_one_chapter(tmp_path):
+    """The room's signal: after two exercises of chapter 1 pass, progress(1) shows both."""
+    from companion.exercises import ch01_market
+
+    raw, _ = ch01_market._bbmg_returns()
+    assert "Chapter 1: 0 of 3 passed" in repr(ex.progress(1))
+    assert ex.check("ex-01-embargo", 14, env={}).passed
+    assert ex.check("ex-01-raw-returns", float(raw.min()), env={}).passed
+    assert "Chapter 1: 2 of 3 passed" in repr(ex.progress(1))
+    assert set(ex.progress(1).passed) == {"ex-01-embargo", "ex-01-raw-returns"}
