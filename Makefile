@@ -119,8 +119,17 @@ student-notebooks: student  ## execute the student copies with nbval (fails if a
 book-check: $(HTML) $(HTML_ZH)  ## the book build (warnings as errors), then checks of the built pages
 	$(TEST_ENV) $(BIN)/python -m pytest tests -m book --ignore=tests/browser -q $(call JUNIT,3-book)
 
-browser: $(HTML) $(HTML_ZH) chromium  ## load every page in headless Chromium with the network blocked
-	$(TEST_ENV) $(BIN)/python -m pytest tests/browser -q $(call JUNIT,4-browser)
+# The accessibility check (axe-core on every page, both editions, both colour modes) runs beside
+# the page check: both wait on Chromium much of the time, so together they take less than in turn.
+browser: $(HTML) $(HTML_ZH) chromium  ## every page in headless Chromium, network blocked: loads, search, accessibility
+	$(MAKE) --no-print-directory -j2 --output-sync=target browser-pages browser-a11y
+
+.PHONY: browser-pages browser-a11y
+browser-pages:
+	$(TEST_ENV) $(BIN)/python -m pytest tests/browser --ignore=tests/browser/test_accessibility.py -q $(call JUNIT,4-browser)
+
+browser-a11y:
+	$(TEST_ENV) $(BIN)/python -m pytest tests/browser/test_accessibility.py -q $(call JUNIT,4-accessibility)
 
 no-make-setup: $(SETUP)  ## the set-up without make (tools/setup_course.py) in a fresh clone, then a chapter (~2 min)
 	$(TEST_ENV) $(BIN)/python -m pytest tests -m fresh_clone -q $(call JUNIT,6-no-make-setup)

@@ -28,14 +28,24 @@ def test_page_is_accessible(site, path):
     assert not any(serious.values()), f"{path}: serious accessibility violations {serious}"
 
 
+@pytest.mark.parametrize("path", ["notebooks/02_baseline.html", "zh/notebooks/02_baseline.html"])
+def test_code_highlighting_has_enough_contrast(site, path):
+    """The syntax colours, left out of the per-page contrast runs for time, on one chapter each."""
+    b, base = site
+    found = accessibility(b, base, path, code_contrast=True)
+    serious = [v for mode in found for v in found[mode] if v["impact"] in SERIOUS]
+    assert not serious, f"{path}: {serious}"
+
+
 def test_the_check_finds_a_violation(site, tmp_path):
     """The check can fail: an image without alternative text is a critical violation."""
     b, base = site
     page = HTML / "_a11y_probe.html"
     page.write_text('<!doctype html><html lang="en"><head><title>probe</title></head><body><main>'
-                    '<img src="_static/logo.svg"></main></body></html>')
+                    '<img src="_static/logo.svg"><p style="color:#aaa;background:#fff">faint</p>'
+                    '</main></body></html>')
     try:
         found = accessibility(b, base, "_a11y_probe.html", modes=("light",))
     finally:
         page.unlink()
-    assert "image-alt" in {v["id"] for v in found["light"] if v["impact"] in SERIOUS}
+    assert {"image-alt", "color-contrast"} <= {v["id"] for v in found["light"] if v["impact"] in SERIOUS}
