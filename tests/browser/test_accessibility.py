@@ -4,15 +4,9 @@ with no serious or critical violation (moderate and minor ones are printed, not 
 import pytest
 
 from tests.browser.test_pages import toc_pages
-from tools.browser import HTML, SERIOUS, accessibility, browser, serve
+from tools.browser import HTML, SERIOUS, accessibility
 
 pytestmark = pytest.mark.book
-
-
-@pytest.fixture(scope="module")
-def site():
-    with serve(HTML) as base, browser() as b:
-        yield b, base
 
 
 @pytest.mark.parametrize("path", toc_pages() + ["zh/" + p for p in toc_pages()])

@@ -9,7 +9,7 @@ MathJax, and its widgets rendered from their saved state.
 import pytest
 
 from tests.nbval_guard import ROOT, toc_notebooks
-from tools.browser import HTML, browser, serve, visit
+from tools.browser import HTML, visit
 from tools.student_kit import toc_files
 
 pytestmark = pytest.mark.book
@@ -19,12 +19,6 @@ def toc_pages() -> list[str]:
     import yaml
 
     return [f + ".html" for f in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))]
-
-
-@pytest.fixture(scope="module")
-def site():
-    with serve(HTML) as base, browser() as b:
-        yield b, base
 
 
 @pytest.mark.parametrize("path", toc_pages() + ["zh/" + p for p in toc_pages()])

@@ -2,15 +2,9 @@
 
 import pytest
 
-from tools.browser import HTML, browser, search, serve
+from tools.browser import search
 
 pytestmark = pytest.mark.book
-
-
-@pytest.fixture(scope="module")
-def site():
-    with serve(HTML) as base, browser() as b:
-        yield b, base
 
 
 @pytest.mark.parametrize(("edition", "query", "page"), [
