@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.nbval_guard import toc_notebooks
+from tools.make_student import assigned_names as _assigned
 from tools.make_student import main as make_student
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,18 +53,6 @@ def test_every_exercise_has_a_solution(chapter):
             assert "solution" in cell["metadata"].get("tags", []), (
                 f"{chapter}: tag the solution-start/end cell with 'solution' so that `make student` removes it"
             )
-
-
-def _assigned(tree: ast.AST) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
 
 
 def _loaded(tree: ast.AST) -> set[str]:

@@ -77,6 +77,19 @@ QUALIFIED_IMPORT = {
 }
 
 
+def assigned_names(tree: ast.AST) -> set[str]:
+    """The names one piece of code assigns, defines or imports."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
+
+
 def bound_names(nb: nbformat.NotebookNode) -> set[str]:
     """The names the notebook's code assigns, defines or imports."""
     names = set()
@@ -85,13 +98,8 @@ def bound_names(nb: nbformat.NotebookNode) -> set[str]:
             tree = ast.parse(cell.source) if cell.cell_type == "code" else None
         except SyntaxError:   # an IPython magic
             continue
-        for node in ast.walk(tree) if tree else ():
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-            elif isinstance(node, ast.FunctionDef | ast.ClassDef):
-                names.add(node.name)
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        if tree is not None:
+            names |= assigned_names(tree)
     return names
 
 
