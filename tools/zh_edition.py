@@ -122,10 +122,39 @@ def as_rendered(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def stage(translate: bool = True) -> Path:
-    """_build/zh/src: every page of _toc.yml, the chapters as the English build executed them."""
+# A 1x1 white PNG: what an unexecuted figure cell shows while its messages are extracted.
+PLACEHOLDER_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAsTj2FAAAAABJRU5ErkJggg=="
+
+
+def with_placeholder_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The unexecuted chapter, each figure cell given a placeholder image as its only output.
+
+    A figure's caption and alt text live in its cell's metadata (mystnb.figure, mystnb.image), but
+    myst-nb renders them, and Sphinx extracts them, only beside an image output. Every other
+    message of a chapter is in its Markdown cells: so the chapter's messages are extracted without
+    executing it, and a changed sentence is in the catalogs within seconds.
+    """
+    image = nbformat.v4.new_output("display_data", data={"image/png": PLACEHOLDER_PNG, "text/plain": "<Figure>"})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [image] if {"figure", "image"} & set(cell.metadata.get("mystnb", {})) else []
+    return nb
+
+
+def _staged_notebook(page: str, executed: bool) -> nbformat.NotebookNode:
+    if executed:
+        return as_rendered(nbformat.read(EXECUTED / (page + ".ipynb"), as_version=4))
+    return with_placeholder_figures(nbformat.read(_source_of(page), as_version=4))
+
+
+def stage(translate: bool = True, executed: bool = True) -> Path:
+    """_build/zh/src: every page of _toc.yml, the chapters as the English build executed them.
+
+    executed=False: the chapters as their sources, figures as placeholders (enough to extract the
+    messages; no English build needed).
+    """
     missing = [p for p in pages() if _source_of(p).suffix == ".ipynb" and not (EXECUTED / (p + ".ipynb")).exists()]
-    if missing:
+    if missing and executed:
         raise SystemExit(f"No executed copy of {', '.join(missing)} in {EXECUTED.relative_to(ROOT)}/: "
                          "build the English book first (make book).")
     shutil.rmtree(STAGE, ignore_errors=True)
@@ -134,7 +163,7 @@ def stage(translate: bool = True) -> Path:
         target = STAGE / (page + source.suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".ipynb":
-            nbformat.write(as_rendered(nbformat.read(EXECUTED / (page + ".ipynb"), as_version=4)), target)
+            nbformat.write(_staged_notebook(page, executed), target)
         else:
             shutil.copy2(source, target)
     for shared in SHARED:
@@ -162,8 +191,9 @@ def _jupyter_book(*args: str) -> None:
 
 
 def extract(pot: Path = BUILD / "zh" / "gettext") -> Path:
-    """The English messages as gettext templates in `pot`: one .pot per page, and values.pot."""
-    stage(translate=False)
+    """The English messages as gettext templates in `pot`: one .pot per page, and values.pot.
+    Nothing is executed: the chapters are read as their sources (stage(executed=False))."""
+    stage(translate=False, executed=False)
     scratch = pot.parent / f"{pot.name}-out"
     shutil.rmtree(pot, ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
