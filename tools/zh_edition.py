@@ -2,6 +2,7 @@
 
     python -m tools.zh_edition stage      # _build/zh/src: the book's sources, chapters as executed
     python -m tools.zh_edition catalogs   # refresh locales/zh_CN/*.po from the English sources
+    python -m tools.zh_edition sync       # make translation: catalogs, checked, and student-zh/
     python -m tools.zh_edition build      # the Chinese book into _build/html/zh/
 
 Both editions show the numbers of one execution. The English build executes every chapter (inline,
@@ -17,6 +18,7 @@ translation, and so does the Chinese build.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -28,6 +30,7 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from tools import po_check, translate_notebook
 from tools.student_kit import toc_files
 from tools.translate_notebook import EVAL_ROLE, WORD, verdict_literals
 
@@ -46,6 +49,7 @@ RECORDED = BUILD / "editions" / "eval.json"   # written by the English build (bo
 SEARCH_TERMS = LOCALES / "zh_CN" / "search_terms.txt"
 SEARCH_DICT = BUILD / "zh" / "search_dict.txt"
 SEARCH_BAR_ZH = "搜索本书……"
+CATALOG_DIR = LOCALES / LANGUAGE / "LC_MESSAGES"
 VALUES = "values"   # the catalog of the words {eval} roles print: locales/zh_CN/LC_MESSAGES/values.po
 # What the Chinese build reads besides the pages themselves.
 SHARED = ["_toc.yml", "book/_ext", "book/_static", "book/references.bib", "LICENSE", "LICENSE-TEXT.md", "CITATION.cff"]
@@ -197,7 +201,8 @@ def extract(pot: Path = BUILD / "zh" / "gettext") -> Path:
     scratch = pot.parent / f"{pot.name}-out"
     shutil.rmtree(pot, ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
-    _jupyter_book("--path-output", str(scratch), "--builder", "custom", "--custom-builder", "gettext")
+    # -qq: only the messages matter here; the English build (-W) reports the pages' warnings.
+    _jupyter_book("--path-output", str(scratch), "--builder", "custom", "--custom-builder", "gettext", "-qq")
     shutil.move(scratch / "_build" / "gettext", pot)
     shutil.rmtree(scratch)
     write_values_pot(pot)
@@ -208,9 +213,11 @@ def catalogs() -> None:
     """Merge the English messages into locales/zh_CN/LC_MESSAGES/*.po (sphinx-intl marks changed
     messages fuzzy and adds new ones empty; tools.po_check lists what is left to translate)."""
     pot = extract()
-    subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-d", str(LOCALES),
-                    "-l", LANGUAGE, "-w", "76"], check=True)
-    for po in sorted((LOCALES / LANGUAGE / "LC_MESSAGES").rglob("*.po")):
+    merged = subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-d", str(LOCALES),
+                             "-l", LANGUAGE, "-w", "76"], check=True, capture_output=True, text=True)
+    # One line per catalog; only those that changed are news.
+    print("".join(line + "\n" for line in merged.stdout.splitlines() if not line.startswith("Not Changed")), end="")
+    for po in sorted(CATALOG_DIR.rglob("*.po")):
         _drop_obsolete(po)
 
 
@@ -248,13 +255,46 @@ def value_messages() -> dict[str, list[str]]:
             for code in codes:
                 for words in chosen_words(code):
                     found.setdefault(words, []).append(page)
+    for text, origins in recorded_words().items():
+        found.setdefault(text, []).extend(origins)
+    return found
+
+
+def recorded_words() -> dict[str, list[str]]:
+    """The word-bearing texts the English build recorded, each with its roles ("page: {eval}`code`").
+
+    Without an English build (no eval.json), those values.po already lists: they stay as they are
+    until `make book` records the roles again.
+    """
     if not RECORDED.exists():
-        raise SystemExit(f"{RECORDED} is missing: build the English book first (make book).")
-    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
-    for page, values in recorded.items():
+        return recorded_in_values_po()
+    found: dict[str, list[str]] = {}
+    for page, values in json.loads(RECORDED.read_text(encoding="utf-8")).items():
         for expression, text in values.items():
             if WORD.search(text):
                 found.setdefault(text, []).append(f"{page}: {{eval}}`{expression}`")
+    return found
+
+
+def recorded_in_values_po() -> dict[str, list[str]]:
+    """values.po's entries that a recorded role shows, with those roles as write_values_pot wrote
+    them (the catalog wraps a long origin over several comment lines: joined again here)."""
+    path = CATALOG_DIR / f"{VALUES}.po"
+    if not path.exists():
+        return {}
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    starts = tuple(f"{page}: {{eval}}`" for page in pages())
+    found: dict[str, list[str]] = {}
+    for message in catalog:
+        origins: list[str] = []
+        for line in message.auto_comments:
+            if line.startswith(starts) or line in pages():
+                origins.append(line)
+            elif origins:
+                origins[-1] += " " + line
+        if recorded := [origin for origin in origins if origin.startswith(starts)]:
+            found[message.id] = recorded
     return found
 
 
@@ -266,6 +306,54 @@ def write_values_pot(folder: Path) -> Path:
     with open(path, "wb") as handle:
         write_po(handle, catalog, width=0)
     return path
+
+
+def _english_of_translations() -> dict[tuple[Path, str], str]:
+    """{(catalog, Chinese): English} of every translated entry, read before a merge: after it, an
+    entry whose English changed keeps its Chinese, and this names the English it had."""
+    found = {}
+    for po in CATALOG_DIR.rglob("*.po"):
+        with open(po, "rb") as handle:
+            found.update({(po, m.string): m.id for m in read_po(handle) if m.id and m.string})
+    return found
+
+
+def _what_to_edit(before: dict[tuple[Path, str], str]) -> list[str]:
+    """Each fuzzy entry as the contributor edits it: where, the English now and before, the Chinese."""
+    lines = []
+    for po in sorted(CATALOG_DIR.rglob("*.po")):
+        with open(po, "rb") as handle:
+            fuzzy = [m for m in read_po(handle) if m.id and m.fuzzy]
+        for message in fuzzy:
+            lines += [f"{po.relative_to(ROOT)}:{message.lineno}: the English of this entry changed",
+                      f"    English now: {message.id!r}",
+                      f"    English was: {before.get((po, message.string), '(not found)')!r}",
+                      f"    Chinese (of the old English): {message.string!r}"]
+    return lines
+
+
+def sync() -> None:
+    """`make translation`: the catalogs and the Chinese student copies in step with the English
+    sources, without executing a chapter (see CONTRIBUTING.md, "The Chinese edition").
+
+    The contributor changes an English sentence and, in the page's catalog, its entry (msgid: the
+    new English, msgstr: the new Chinese); this merges the English messages into the catalogs,
+    fails naming every entry that is missing, untranslated or fuzzy, and otherwise writes the
+    Chinese student copies (student-zh/).
+    """
+    before = _english_of_translations()
+    catalogs()
+    problems = [p.replace(f"{ROOT}{os.sep}", "") for po in sorted(CATALOG_DIR.rglob("*.po"))
+                for p in po_check.catalog_problems(po)]
+    if problems:
+        raise SystemExit("\n".join([
+            "The Chinese catalogs are not in step with the English sources:", *problems, "", *_what_to_edit(before),
+            "", "Edit each entry above in its .po file (msgid is already the new English): write the Chinese of",
+            "the English in msgstr, delete its line `#, fuzzy`, then run `make translation` again."]))
+    shutil.rmtree(ROOT / "student-zh", ignore_errors=True)
+    translate_notebook.main(str(ROOT / "notebooks"), str(ROOT / "student-zh"))
+    print("The catalogs are in step with the English sources. `make book` next re-executes the chapters "
+          "whose sources changed (English build) and rebuilds the Chinese book and student download.")
 
 
 def build() -> None:
@@ -282,7 +370,7 @@ def build() -> None:
 
 
 if __name__ == "__main__":
-    commands = {"stage": stage, "catalogs": catalogs, "build": build}
+    commands = {"stage": stage, "catalogs": catalogs, "sync": sync, "build": build}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         raise SystemExit(f"usage: python -m tools.zh_edition {{{'|'.join(commands)}}}")
     commands[sys.argv[1]]()
