@@ -83,7 +83,7 @@ $(HTML_ZH): $(HTML) $(KIT_ZH) $(CATALOGS) tools/zh_edition.py
 	$(BIN)/python -m tools.zh_edition build || { rm -f $@; exit 1; }
 
 # No chapter runs: the English messages are read from the sources (tools/zh_edition.py sync).
-translation: $(SETUP)  ## after changing English prose and its catalog entries: merge and check the catalogs, write student-zh/ (~15 s)
+translation: $(SETUP)  ## after changing English prose and its catalog entries: merge and check the catalogs, write student-zh/ (about 12 s)
 	$(BIN)/python -m tools.zh_edition sync
 
 REPORTS := _build/reports

@@ -40,7 +40,7 @@ def load_catalog(page: str) -> dict[str, str]:
     or of values.po (page "values")."""
     path = CATALOGS / f"{page}.po"
     if not path.exists():
-        raise SystemExit(f"No catalog {path.relative_to(ROOT)}: run `make catalogs` and translate it.")
+        raise SystemExit(f"No catalog {path.relative_to(ROOT)}: run `make translation` and translate it.")
     with open(path, "rb") as handle:
         return {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
 
