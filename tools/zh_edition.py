@@ -1,8 +1,8 @@
 """The Chinese edition (中文版): built from the English sources and the catalogs in locales/.
 
     python -m tools.zh_edition stage      # _build/zh/src: the book's sources, chapters as executed
-    python -m tools.zh_edition catalogs   # refresh locales/zh_CN/*.po from the English sources
-    python -m tools.zh_edition sync       # make translation: catalogs, checked, and student-zh/
+    python -m tools.zh_edition sync       # make translation: locales/zh_CN/*.po merged from the
+                                          # English sources (nothing executed), checked; student-zh/
     python -m tools.zh_edition build      # the Chinese book into _build/html/zh/
 
 Both editions show the numbers of one execution. The English build executes every chapter (inline,
@@ -370,7 +370,7 @@ def build() -> None:
 
 
 if __name__ == "__main__":
-    commands = {"stage": stage, "catalogs": catalogs, "sync": sync, "build": build}
+    commands = {"stage": stage, "sync": sync, "build": build}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         raise SystemExit(f"usage: python -m tools.zh_edition {{{'|'.join(commands)}}}")
     commands[sys.argv[1]]()
