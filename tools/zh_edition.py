@@ -348,8 +348,9 @@ def sync() -> None:
     if problems:
         raise SystemExit("\n".join([
             "The Chinese catalogs are not in step with the English sources:", *problems, "", *_what_to_edit(before),
-            "", "Edit each entry above in its .po file (msgid is already the new English): write the Chinese of",
-            "the English in msgstr, delete its line `#, fuzzy`, then run `make translation` again."]))
+            "", "Edit each entry above in its .po file: a fuzzy one's msgid is already the new English, so write",
+            "its Chinese in msgstr and delete its line `#, fuzzy`; an untranslated one needs its msgstr; fix",
+            "any other problem as it says. Then run `make translation` again."]))
     shutil.rmtree(ROOT / "student-zh", ignore_errors=True)
     translate_notebook.main(str(ROOT / "notebooks"), str(ROOT / "student-zh"))
     print("The catalogs are in step with the English sources. `make book` next re-executes the chapters "
