@@ -13,12 +13,13 @@ Every function here either returns the value in a plain Python type or raises ``
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 
 __all__ = ["check_real", "check_int", "check_fraction", "check_probabilities", "check_shape",
-           "refuse", "Described"]
+           "refuse", "Described", "warn_renamed"]
 
 
 def refuse(name: str, what: str, got, fix: str = "", error: type[Exception] = ValueError):
@@ -29,6 +30,13 @@ def refuse(name: str, what: str, got, fix: str = "", error: type[Exception] = Va
     """
     shown = str(got) if isinstance(got, Described) else _short(got)
     raise error(f"{name} must be {what}, got {shown}. {fix}".strip())
+
+
+def warn_renamed(old: str, new: str, stacklevel: int = 3) -> None:
+    """Warn that ``old`` is a deprecated spelling of ``new`` (the package spells names the American
+    way, CONTRIBUTING.md); the old name still works, for code written before the rename."""
+    warnings.warn(f"{old} is deprecated: use {new}, the same thing under its new name.",
+                  DeprecationWarning, stacklevel=stacklevel)
 
 
 class Described(str):

@@ -217,7 +217,7 @@ def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2
         return pd.DataFrame(a[keep], index=pd.DatetimeIndex(calendar, name="date"),
                             columns=pd.Index(codes, name="code"))
 
-    effects = _standardised_effects(coef, path.r[keep], path.logc[keep], candles["volume"][keep])
+    effects = _standardized_effects(coef, path.r[keep], path.logc[keep], candles["volume"][keep])
     return SyntheticMarket(
         prices=_price_frame(calendar, codes, {k: a[keep] for k, a in candles.items()}),
         p_up=grid(path.p_up), feature_effects=effects,
@@ -412,7 +412,7 @@ def _sig_fill(sig: np.ndarray) -> np.ndarray:
     return np.nan_to_num(out, nan=float(np.nanmean(sig)))
 
 
-def _standardised_effects(coef: dict[str, float], r: np.ndarray, logc: np.ndarray,
+def _standardized_effects(coef: dict[str, float], r: np.ndarray, logc: np.ndarray,
                           volume: np.ndarray) -> dict[str, float]:
     """coefficient x standard deviation of the feature over the simulated stock-days."""
     ret_5 = logc[5:] - logc[:-5]
