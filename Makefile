@@ -109,9 +109,6 @@ unit: $(SETUP)  ## unit and property tests of the companion package
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
 
-notebooks: $(SETUP)  ## execute every notebook of the book with nbval, solutions included
-	$(TEST_ENV) $(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q
-
 student-notebooks: student  ## execute the student copies with nbval (fails if a chapter in _toc.yml did not run)
 	$(TEST_ENV) $(BIN)/python -m pytest student book $(NBVAL) --require-toc --student-dir=student -q $(call JUNIT,2-notebooks)
 

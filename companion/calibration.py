@@ -13,10 +13,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import torch
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, logit
-from torch import nn
 
 from companion.checks import Described, check_int, check_probabilities, check_real, refuse
 from companion.metrics import wilson_interval
@@ -116,25 +114,6 @@ class TemperatureScaler:
 
     def transform_proba(self, p) -> np.ndarray:
         return self.transform(probability_to_logit(check_probabilities(p, "p")))
-
-
-class TemperatureScaled(nn.Module):
-    """A logit model with its logits divided by a fitted temperature (for `train.predict_proba`).
-
-    forward(x) = model(x) / T; predict_proba(x) = sigmoid(forward(x)).
-    """
-
-    def __init__(self, model: nn.Module, temperature: float):
-        super().__init__()
-        temperature = check_real(temperature, "temperature", low=0, low_open=True,
-                                 fix="Fit it with fit_temperature(val_logits, y_val).")
-        self.model, self.temperature = model, temperature
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.model(x) / self.temperature
-
-    def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self(x))
 
 
 def filter_vs_random(y, p, keep, *, n_draws: int = 2000, seed: int = 0,
