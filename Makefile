@@ -42,7 +42,7 @@ QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory'
 # The Chinese edition's translations (Sphinx gettext catalogs, one per page, plus values.po).
 CATALOGS := $(shell find locales -name '*.po' 2>/dev/null)
 
-.PHONY: help setup book translation student-zh test lint unit notebooks student-notebooks book-check browser lab-test no-make-setup screenshot lab lab-check student bench clean
+.PHONY: help setup book translation student-zh test lint unit student-notebooks book-check browser lab-test no-make-setup screenshot lab lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14

@@ -239,6 +239,10 @@ def _checked_coefficients(coefficients: dict[str, float] | None) -> dict[str, fl
     if any(coef.get(f, 0.0) != 0.0 for f in ("range", "volatility_20", "days_since_event")):
         raise ValueError("the oracle is exact only for ret_1, ret_5 and volume_ratio; "
                          "keep the other coefficients at 0.0")
+    missing = [f for f in ("ret_1", "ret_5", "volume_ratio") if f not in coef]
+    if missing:
+        raise ValueError(f"coefficients lacks {missing}: give ret_1, ret_5 and volume_ratio "
+                         f"(0.0 for no effect), e.g. {DEFAULT_COEFFICIENTS}")
     return coef
 
 
