@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from companion.checks import check_int, check_real
-from companion.device import resolve_device
+from companion.predict import batch_proba, predict_in_batches
 
 
 def _check_last_dim(h: torch.Tensor, in_features: int, who: str) -> None:
@@ -196,10 +196,7 @@ class UncertainModel(nn.Module):
         return self.head(self.encode(x))
 
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.encode(x)
-        if hasattr(self.head, "predict_proba"):
-            return self.head.predict_proba(h)
-        return torch.sigmoid(self.head(h))
+        return batch_proba(self.head, self.encode(x))  # the head keeps the model contract on h
 
     def predict_uncertainty(self, x: torch.Tensor) -> torch.Tensor:
         if not hasattr(self.head, "predict_uncertainty"):
@@ -226,11 +223,12 @@ def enable_mc_dropout(model: nn.Module) -> int:
 @torch.no_grad()
 def mc_dropout_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 30,
                        seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Monte-Carlo dropout on a whole model whose output is a logit (Gal & Ghahramani, 2016).
+    """Monte-Carlo dropout on a whole model (Gal & Ghahramani, 2016).
 
     x: the model's input, e.g. [batch, stock, time, feature] -> (mean probability, std of the
-    probability), each shaped like the model's output. Runs the model ``n_samples`` times with
-    dropout on. Raises ValueError when the model has no dropout to sample.
+    probability), each [batch, stock]. Runs `companion.predict.batch_proba` ``n_samples`` times
+    with the model's dropout on, so any model of the course works, a (mean, spread) head included.
+    Raises ValueError when the model has no dropout to sample.
     """
     n_samples = check_int(n_samples, "n_samples", low=2, fix="A spread needs at least 2 passes.")
     seed = check_int(seed, "seed", low=0)
@@ -245,30 +243,23 @@ def mc_dropout_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 30,
     with torch.random.fork_rng(devices=cuda):
         torch.manual_seed(seed)
         try:
-            probs = torch.stack([torch.sigmoid(model(x)) for _ in range(n_samples)])
+            probs = torch.stack([batch_proba(model, x) for _ in range(n_samples)])
         finally:
             model.eval()
     return probs.mean(0), probs.std(0)
 
 
-@torch.no_grad()
 def predict_with_uncertainty(model: nn.Module, X, *, batch_size: int = 1024,
                              device: torch.device | str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(probability of up, uncertainty) as numpy arrays shaped like y, for a model with a head.
 
-    The model must define ``predict_proba(x)`` and ``predict_uncertainty(x)`` (an `UncertainModel`,
-    a `companion.models.DeepEnsemble`). X: numpy or tensor [samples, stock, time, feature].
+    The model must define ``predict_uncertainty(x)`` (an `UncertainModel`, a
+    `companion.models.DeepEnsemble`); the probability is `companion.predict.predict_proba`'s.
+    X: Windows, numpy or tensor [samples, stock, time, feature]; ``device`` moves the model there.
     """
-    for name in ("predict_proba", "predict_uncertainty"):
-        if not hasattr(model, name):
-            raise TypeError(f"{type(model).__name__} has no {name}(); wrap it in UncertainModel.")
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    device = next(model.parameters()).device if device is None else resolve_device(device)
-    model.eval()
-    X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X, dtype=torch.float32)
-    ps, us = [], []
-    for i in range(0, len(X), batch_size):
-        xb = X[i:i + batch_size].to(device)
-        ps.append(model.predict_proba(xb).float().cpu())
-        us.append(model.predict_uncertainty(xb).float().cpu())
-    return torch.cat(ps).numpy(), torch.cat(us).numpy()
+    if not callable(getattr(model, "predict_uncertainty", None)):
+        raise TypeError(f"{type(model).__name__} has no predict_uncertainty(); wrap it in "
+                        "UncertainModel with a head that has one, or use DeepEnsemble.")
+    p, u = predict_in_batches(model, X, batch_proba, lambda m, x: m.predict_uncertainty(x),
+                              batch_size=batch_size, device=device)
+    return p, u

@@ -12,11 +12,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-
-def _member_proba(member: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    if hasattr(member, "predict_proba"):
-        return member.predict_proba(x)
-    return torch.sigmoid(member(x))
+from companion.predict import batch_proba
 
 
 class DeepEnsemble(nn.Module):
@@ -35,7 +31,7 @@ class DeepEnsemble(nn.Module):
 
     def member_probas(self, x: torch.Tensor) -> torch.Tensor:
         """[n_members, batch, stock] probabilities of every member."""
-        return torch.stack([_member_proba(m, x) for m in self.members])
+        return torch.stack([batch_proba(m, x) for m in self.members])
 
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
         return self.member_probas(x).mean(0)
