@@ -5,8 +5,10 @@ stock, ``[batch, stock, hidden]``) and returns something for each leading positi
 
 - `BayesianHead`: the story's head. ``mu = sigmoid(.)``, ``sigma = softplus(.)``. Trained with BCE on
   ``mu`` only, nothing in the loss touches ``sigma``: its weights keep their random initial values.
-- `HeteroscedasticLogitHead`: a logit mean *and* a logit noise scale, trained by Monte-Carlo
-  sampling of the logit (Kendall & Gal, 2017), so ``sigma`` is in the loss and learns.
+- `HeteroscedasticLogitHead`: a logit mean ``m`` *and* a logit noise scale ``s``, trained by
+  Monte-Carlo sampling of the logit (Kendall & Gal, 2017). ``s`` is in the loss, but for a 0/1
+  target the loss sees ``m`` and ``s`` only through ``m / sqrt(1 + pi * s^2 / 8)``, so the data do
+  not identify ``s`` (chapter 6).
 - `MCDropoutHead`: dropout before the last linear layer, kept on at prediction time and averaged
   over many masks (Gal & Ghahramani, 2016).
 - `GaussianReturnHead`: a mean and a spread of the next return, trained by Gaussian likelihood on
@@ -65,15 +67,20 @@ class BayesianHead(nn.Module):
 
 
 class HeteroscedasticLogitHead(nn.Module):
-    """A Gaussian over the logit: z ~ N(mean(h), sigma(h)^2) (Kendall & Gal, 2017).
+    """A Gaussian over the logit: z ~ N(m(h), s(h)^2) (Kendall & Gal, 2017).
 
-    h: [..., in_features] -> (mean [...], sigma [...]). Train with
-    `companion.losses.HeteroscedasticBCE`, which samples z and scores the average likelihood;
-    a day whose outcome the inputs cannot explain is cheaper with a large sigma, so sigma learns.
+    h: [..., in_features] -> (mean m [...], sigma s [...]). Train with
+    `companion.losses.HeteroscedasticBCE`, which samples z and scores the average likelihood.
+    For a 0/1 target that is the likelihood of the mean probability, E[sigmoid(z)] ~=
+    sigmoid(m / sqrt(1 + pi * s^2 / 8)): the loss sees m and s only through this ratio, so a day
+    whose outcome the inputs cannot explain is fitted as well by a smaller |m| as by a larger s.
+    s gets a gradient but the data do not identify it; where it ends up depends on the initial
+    weights (chapter 6). A return target does identify a spread: `GaussianReturnHead`.
 
     The probability of "up" integrates the sigmoid over the Gaussian. We use the probit
-    approximation p ~= sigmoid(mean / sqrt(1 + pi * sigma^2 / 8)) (MacKay, 1992): deterministic
-    and within about 0.01 of a Monte-Carlo average (tested), so predictions repeat exactly.
+    approximation p ~= sigmoid(m / sqrt(1 + pi * s^2 / 8)) (MacKay, 1992): deterministic, so
+    predictions repeat exactly, and within 0.02 of the exact mean E[sigmoid(m + s * eps)],
+    eps ~ N(0, 1), for any m and s (tested).
     """
 
     def __init__(self, in_features: int, min_sigma: float = 1e-3):
