@@ -20,6 +20,7 @@ from torch import nn
 
 from companion.checks import Described, check_int, check_probabilities, check_real, refuse
 from companion.metrics import wilson_interval
+from companion.predict import batch_logit
 
 _EPS = 1e-6
 
@@ -119,9 +120,13 @@ class TemperatureScaler:
 
 
 class TemperatureScaled(nn.Module):
-    """A logit model with its logits divided by a fitted temperature (for `train.predict_proba`).
+    """A model with its logits divided by a fitted temperature (for `train.predict_proba`).
 
-    forward(x) = model(x) / T; predict_proba(x) = sigmoid(forward(x)).
+    forward(x) = logit(x) / T; predict_proba(x) = sigmoid(forward(x)), where logit(x) is
+    `companion.predict.batch_logit`: the model's own logits, or the logit of its predict_proba
+    when it has one (MC dropout's average, a (mean, spread) head's P(up)). So it rescales the
+    probability `companion.predict.predict_proba` reports, for every model of the course; fit T
+    on those probabilities: ``TemperatureScaler().fit_proba(predict_proba(model, val), val.y)``.
     """
 
     def __init__(self, model: nn.Module, temperature: float):
@@ -131,7 +136,7 @@ class TemperatureScaled(nn.Module):
         self.model, self.temperature = model, temperature
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.model(x) / self.temperature
+        return batch_logit(self.model, x) / self.temperature
 
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(self(x))

@@ -10,9 +10,9 @@ A model is a ``torch.nn.Module``. Every model of the course (`companion.models.T
 ``forward(x)``
     ``x: [batch, stock, time, feature]`` (standardised windows, `companion.windows`) ->
 
-    - logits ``[batch, stock]``: P(up) = sigmoid(logit). TinyLSTM, TwoLevelLSTM, an
-      UncertainModel with `MCDropoutHead`, TemperatureScaled (the logits divided by T) and
-      DeepEnsemble (the logit of its mean probability) return logits; or
+    - logits ``[batch, stock]``: TinyLSTM, TwoLevelLSTM, an UncertainModel with
+      `MCDropoutHead` (one pass without dropout), TemperatureScaled (`batch_logit` divided by
+      T) and DeepEnsemble (the logit of its mean probability) return logits; or
     - a pair ``(mean, spread)``, each ``[batch, stock]``, for a head that says how sure it is:
       `BayesianHead` (mu, a probability, and an untrained sigma), `HeteroscedasticLogitHead`
       (logit mean m and logit noise s), `GaussianReturnHead` (mean and spread of the return).
@@ -22,12 +22,19 @@ A model is a ``torch.nn.Module``. Every model of the course (`companion.models.T
 
 ``predict_proba(x)`` (a method; required when ``forward`` returns a pair)
     ``x: [batch, stock, time, feature]`` -> P(up) ``[batch, stock]`` in [0, 1]. Without it,
-    P(up) = sigmoid(forward(x)). For the pairs: BayesianHead gives mu;
-    HeteroscedasticLogitHead the probit approximation of the mean of sigmoid(m + s * eps),
-    eps ~ N(0, 1): sigmoid(m / sqrt(1 + pi * s^2 / 8)); GaussianReturnHead Phi(mean / spread).
+    P(up) = sigmoid(forward(x)); with it, it *is* the model's P(up), whatever forward returns
+    (MCDropoutHead's mean over dropout masks is not sigmoid of one pass without dropout). For
+    the pairs: BayesianHead gives mu; HeteroscedasticLogitHead the probit approximation of the
+    mean of sigmoid(m + s * eps), eps ~ N(0, 1): sigmoid(m / sqrt(1 + pi * s^2 / 8));
+    GaussianReturnHead Phi(mean / spread).
 
 ``predict_uncertainty(x)`` (a method, optional)
     ``x: [batch, stock, time, feature]`` -> ``[batch, stock]``, larger = less sure.
+
+A head of `companion.layers.heads` keeps the same contract one step later, on a representation
+``h: [batch, stock, hidden]`` instead of x; `UncertainModel(encoder, head, method)` builds a model
+from it, with ``TinyLSTM.encode`` or ``TwoLevelLSTM.features`` as the method that gives h. Only
+`batch_proba` (and `batch_logit`) apply these rules; every consumer below goes through them.
 
 How uncertainty is exposed
 --------------------------
@@ -46,12 +53,14 @@ What the consumers expect
 - `companion.train.fit`: ``forward``'s output for ``loss_fn``; its validation accuracy reads
   `batch_proba` (p >= 0.5 counts as up).
 - `predict_proba(model, X)` (also `companion.train.predict_proba`): any model above -> NumPy
-  ``[samples, stock]``. Every probability below comes from it.
+  ``[samples, stock]``, in batches on the model's device, in eval mode, without gradients.
+  Every probability below comes from it.
 - `companion.importance` (permutation importance, lag importance): the model itself; it scores
   the log loss of `predict_proba`, so it works on every model above.
-- `companion.calibration`: ``fit_temperature`` and `TemperatureScaled` need logits, so they
-  calibrate logit models; for a model that returns a pair, calibrate its probabilities with
-  ``TemperatureScaler().fit_proba(predict_proba(model, X_val), y_val)``.
+- `companion.calibration`: ``TemperatureScaler().fit_proba(predict_proba(model, val), val.y)``
+  fits the temperature T on the probabilities; `TemperatureScaled(model, T)` divides
+  `batch_logit` (the model's logits, or the logit of its predict_proba) by T, so it rescales
+  the same probabilities for every model above.
 - `companion.backtest.run_backtest` and `companion.widgets`: never a model, only probabilities
   ``[date x code]``, e.g. ``pd.DataFrame(predict_proba(model, test), index=test.dates,
   columns=test.codes)``.
@@ -116,6 +125,22 @@ def batch_proba(model: nn.Module, x: torch.Tensor, *, output=None) -> torch.Tens
     return torch.sigmoid(output)
 
 
+def batch_logit(model: nn.Module, x: torch.Tensor, *, eps: float = 1e-6) -> torch.Tensor:
+    """The logit of `batch_proba`: x [batch, stock, time, feature] -> [batch, stock].
+
+    A model without predict_proba gives its own logits, exactly; a model with one gives
+    ln(p / (1 - p)) of its P(up), p kept in [eps, 1 - eps] so that the logit stays finite.
+    This is what temperature scaling divides, so that it rescales the probability the model
+    reports (for MC dropout: the average over masks, not one pass without dropout).
+    """
+    if callable(getattr(model, "predict_proba", None)):
+        p = model.predict_proba(x).clamp(eps, 1 - eps)
+        return torch.log(p) - torch.log1p(-p)
+    output = model(x)
+    batch_proba(model, x, output=output)  # refuses a pair without predict_proba, with the fix
+    return output
+
+
 def predict_in_batches(model: nn.Module, X, *readers: Callable, batch_size: int = 1024,
                        device: torch.device | str | None = None) -> list[np.ndarray]:
     """Each ``reader(model, x) -> [batch, stock]`` over all of X, in batches, as NumPy arrays.
@@ -150,4 +175,4 @@ def predict_proba(model: nn.Module, X, *, batch_size: int = 1024,
     return predict_in_batches(model, X, batch_proba, batch_size=batch_size, device=device)[0]
 
 
-__all__ = ["as_float_tensor", "batch_proba", "predict_in_batches", "predict_proba"]
+__all__ = ["as_float_tensor", "batch_logit", "batch_proba", "predict_in_batches", "predict_proba"]

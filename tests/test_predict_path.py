@@ -11,6 +11,7 @@ import inspect
 import numpy as np
 import pytest
 import torch
+from scipy.special import expit, logit
 from sklearn.metrics import log_loss
 from torch import nn
 
@@ -163,3 +164,14 @@ def test_a_pair_without_predict_proba_is_refused_with_a_fix(data):
 
     with pytest.raises(TypeError, match="predict_proba"):
         predict_proba(PairOnly(), X)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_calibration_rescales_the_probabilities_of_predict_proba(name, data):
+    X, _ = data
+    model = _build(name)
+    p = predict_proba(model, X)
+    logits = logit(np.clip(p, 1e-6, 1 - 1e-6))
+    np.testing.assert_allclose(predict_proba(TemperatureScaled(model, 1.0), X), p, atol=1e-5)
+    np.testing.assert_allclose(predict_proba(TemperatureScaled(model, 2.0), X), expit(logits / 2),
+                               atol=1e-5)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from companion.predict import batch_proba
+from companion.predict import batch_logit, batch_proba
 
 
 class DeepEnsemble(nn.Module):
@@ -40,8 +40,7 @@ class DeepEnsemble(nn.Module):
         return self.member_probas(x).std(0)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        p = self.predict_proba(x).clamp(1e-6, 1 - 1e-6)
-        return torch.log(p) - torch.log1p(-p)
+        return batch_logit(self, x)  # the logit of predict_proba
 
 
 def fit_ensemble(factory: Callable[[], nn.Module], train, val, *, n_members: int = 5,
