@@ -41,10 +41,11 @@ import torch
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import log_loss
 
-from companion import features, market, metrics, train, windows
+from companion import market, metrics, train
 from companion.device import set_seed
 from companion.importance import lag_importance
 from companion.models import TwoLevelLSTM
+from companion.recipe import prepare
 
 SEEDS = range(5)
 HISTORIES = (3, 6, 12, 24, 48)  # years of simulated history, all ending 2017-12-29
@@ -79,16 +80,14 @@ def recipe(name: str) -> dict:
 def synthetic_data(seed: int, years: int, lookback: int, val: float, standardize: bool):
     """(market, train, val, test) windows; statistics from the training part only."""
     m = market.simulate_market(seed=seed, start=f"{2018 - years}-01-01", end="2017-12-29")
-    w = windows.make_windows(features.make_features(m.prices, event_date=m.event_date), m.prices,
-                             lookback=lookback)
     # Fractions that round to the same test start for every validation size: one test period.
-    n, end = len(w), round(len(w) * (1 - TEST))
-    n_train = round(n * (1 - TEST - val))
-    parts = windows.chronological_split(w, train=n_train / n, val=(end - n_train) / n)
-    if standardize:
-        scaler = windows.Standardizer().fit(parts[0])
-        parts = tuple(scaler.transform(p) for p in parts)
-    return (m, *parts)
+    # They depend on the number of windows, so the recipe runs once to count them (a fraction
+    # of a second beside the simulation).
+    n = len(prepare(m, lookback=lookback).windows)
+    end, n_train = round(n * (1 - TEST)), round(n * (1 - TEST - val))
+    data = prepare(m, lookback=lookback, train=n_train / n, val=(end - n_train) / n)
+    # "not standardised" is a variant of the recipe under study: it trains on the raw windows
+    return (m, *(data if standardize else data.raw.values()))
 
 
 def score(p: np.ndarray, y: np.ndarray) -> dict:
