@@ -28,6 +28,7 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from companion.prose import translate_tally
 from tools.student_kit import toc_files
 from tools.translate_notebook import EVAL_ROLE, WORD, verdict_literals
 
@@ -221,9 +222,11 @@ def value_messages() -> dict[str, list[str]]:
     if not RECORDED.exists():
         raise SystemExit(f"{RECORDED} is missing: build the English book first (make book).")
     recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    phrases = {words: words for words in found}
     for page, values in recorded.items():
         for expression, text in values.items():
-            if WORD.search(text):
+            # a tally's "3 of the 5 seeds" is translated by its phrase "{k} of the {n} seeds", found above
+            if WORD.search(text) and translate_tally(text, phrases) is None:
                 found.setdefault(text, []).append(f"{page}: {{eval}}`{expression}`")
     return found
 
