@@ -46,11 +46,11 @@ def load_catalog(page: str) -> dict[str, str]:
 
 
 # The helpers of companion.prose whose string arguments are words the prose prints.
-WORD_HELPERS = ("choose", "show", "verdict")
+WORD_HELPERS = ("choose", "show", "tally", "verdict")
 
 
 def verdict_literals(code: str) -> list[ast.Constant]:
-    """The string literals `code` gives companion.prose.choose, show or verdict, by position or by
+    """The string literals `code` gives companion.prose.choose, show, tally or verdict, by position or by
     keyword (verdict's reached=, close=, not_reached=): the words a verdict prints."""
     try:
         tree = ast.parse(code)

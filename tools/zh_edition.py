@@ -30,6 +30,7 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from companion.prose import translate_tally
 from tools import po_check, translate_notebook
 from tools.student_kit import toc_files
 from tools.translate_notebook import EVAL_ROLE, WORD, verdict_literals
@@ -255,23 +256,25 @@ def value_messages() -> dict[str, list[str]]:
             for code in codes:
                 for words in chosen_words(code):
                     found.setdefault(words, []).append(page)
-    for text, origins in recorded_words().items():
+    for text, origins in recorded_words(phrases={words: words for words in found}).items():
         found.setdefault(text, []).extend(origins)
     return found
 
 
-def recorded_words() -> dict[str, list[str]]:
+def recorded_words(phrases: dict[str, str]) -> dict[str, list[str]]:
     """The word-bearing texts the English build recorded, each with its roles ("page: {eval}`code`").
 
-    Without an English build (no eval.json), those values.po already lists: they stay as they are
-    until `make book` records the roles again.
+    A text a `tally` phrase of ``phrases`` printed ("3 of the 5 seeds") is left out: the phrase
+    ("{k} of the {n} seeds") is its translation. Without an English build (no eval.json), those
+    values.po already lists: they stay as they are until `make book` records the roles again.
     """
     if not RECORDED.exists():
         return recorded_in_values_po()
     found: dict[str, list[str]] = {}
     for page, values in json.loads(RECORDED.read_text(encoding="utf-8")).items():
         for expression, text in values.items():
-            if WORD.search(text):
+            # a tally's "3 of the 5 seeds" is translated by its phrase "{k} of the {n} seeds", found above
+            if WORD.search(text) and translate_tally(text, phrases) is None:
                 found.setdefault(text, []).append(f"{page}: {{eval}}`{expression}`")
     return found
 
