@@ -206,3 +206,16 @@ def accessibility(b, base: str, path: str, modes=("light", "dark"), *,
     finally:
         context.close()
     return found
+
+
+def documented_entries(b, base: str, path: str) -> dict[str, str]:
+    """The Python objects a page documents (an autodoc entry: dl.py > dt[id]): id -> entry text."""
+    context = b.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).netloc == urlparse(base).netloc
+               else r.abort())
+    page.goto(base + path, wait_until="domcontentloaded")
+    entries = page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('dl.py > dt[id]'))
+        .map(dt => [dt.id, dt.parentElement.innerText]))""")
+    context.close()
+    return entries
