@@ -65,3 +65,13 @@ def test_the_chinese_api_page_has_a_chinese_title_and_says_the_reference_is_engl
     title = re.search(r"<h1>(.*?)<", text).group(1)
     assert re.search(r"[\u4e00-\u9fff]", title), f"the Chinese API page's title is {title!r}"
     assert "英文" in text, "the Chinese API page does not say that the reference is in English"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_signatures_read_as_python(edition):
+    """An entry's signature shows its parameters in order (a "translatable" mark on its parts once
+    printed prepare(source, =configNone, changes**))."""
+    text = (HTML / edition / "book" / "api.html").read_text(encoding="utf-8")
+    entry = re.search(r'<dt class="sig sig-object py" id="companion.recipe.prepare">(.*?)</dt>', text, re.DOTALL)
+    shown = re.sub(r"<[^>]+>", "", entry.group(1)).replace("#", "").strip()
+    assert shown == "prepare(source, config=None, **changes)", f"{edition}book/api.html shows {shown!r}"

@@ -69,8 +69,11 @@ class CompanionApi(SphinxDirective):
         holder.document = self.state.document
         nested_parse_with_titles(self.state, StringList(api_source(), source="companion-api"), holder)
         # English in both editions: no catalog message, no "untranslated" warning in Chinese.
+        # Blocks only: an inline node is not translatable anyway, and a "translatable" key on a
+        # signature's parts made Sphinx write them out of order ("=configNone").
         for text in holder.findall(nodes.TextElement):
-            text["translatable"] = False
+            if not isinstance(text, nodes.Inline):
+                text["translatable"] = False
         return holder.children
 
 
