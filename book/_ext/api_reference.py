@@ -69,10 +69,11 @@ class CompanionApi(SphinxDirective):
         holder.document = self.state.document
         nested_parse_with_titles(self.state, StringList(api_source(), source="companion-api"), holder)
         # English in both editions: no catalog message, no "untranslated" warning in Chinese.
-        # Blocks only: an inline node is not translatable anyway, and a "translatable" key on a
-        # signature's parts made Sphinx write them out of order ("=configNone").
+        # Blocks, and the inline nodes Sphinx marked translatable (a field's body, e.g. Returns);
+        # other inline nodes are not translated anyway, and a "translatable" key on a signature's
+        # parts made Sphinx write them out of order ("=configNone").
         for text in holder.findall(nodes.TextElement):
-            if not isinstance(text, nodes.Inline):
+            if not isinstance(text, nodes.Inline) or "translatable" in text:
                 text["translatable"] = False
         return holder.children
 
