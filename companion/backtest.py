@@ -54,14 +54,21 @@ MAX_DAYS_WITHOUT_PRICES = 0.10
 class Policy:
     """When to buy, for how long to hold, and at which price to trade.
 
-    threshold: buy when P(up) >= threshold.
-    max_uncertainty: buy only when the uncertainty is <= this (None: no gate; needs an
+    Attributes
+    ----------
+    threshold
+        buy when P(up) >= threshold.
+    max_uncertainty
+        buy only when the uncertainty is <= this (None: no gate; needs an
         ``uncertainty`` frame in `run_backtest`).
-    holding_days: sell this many trading days after the buy (>= 1 because of T+1), at the same
+    holding_days
+        sell this many trading days after the buy (>= 1 because of T+1), at the same
         time of day as the buy (the close, or the open).
-    max_positions: at most this many stocks held at once; each gets 1/max_positions of the equity.
+    max_positions
+        at most this many stocks held at once; each gets 1/max_positions of the equity.
         None: one slot per stock.
-    execution: "close" = the prediction of day t is traded at day t's close; "next_open" = at the
+    execution
+        "close" = the prediction of day t is traded at day t's close; "next_open" = at the
         open of the next trading day t+1, buys and sells alike (sold at the open of the exit day,
         t+1+holding_days). A prediction on the last day of the test period has no next open
         inside it and is not traded. A buy whose stock is suspended, or opens at limit-up, on day
@@ -398,18 +405,24 @@ def run_backtest(prices: pd.DataFrame, probabilities: pd.DataFrame, policy: Poli
                  initial_cash: float = 100_000.0) -> BacktestResult:
     """Trade ``probabilities`` under ``policy`` and ``rules``; see the module docstring.
 
-    prices: tidy frame (date, code, close, preclose; open for execution="next_open"; adj_close,
-        adj_factor, volume, is_st optional) as `market.load_prices` or `market.read_price_csv`
-        return it.
-    probabilities: [date x code] P(close rises after the date), known at that date's close,
-        indexed by the price table's dates (more than 10% of days without a price row is an
-        error, fewer a warning). A time-zone-aware index is read as Beijing dates.
-    uncertainty: [date x code], same shape, lower = more confident (used by the gate).
-    initial_cash: CNY, > 0.
-
     Ex-rights/ex-dividend days (`companion.corporate_actions`) give the holder bonus shares and
     cash (taxed at the sale), so a holding earns the adjusted-price return minus its costs. A day
     with volume 0 is a suspension and is not traded; ``is_st`` rows trade in the ST band (±5%).
+
+    Parameters
+    ----------
+    prices
+        tidy frame (date, code, close, preclose; open for execution="next_open"; adj_close,
+        adj_factor, volume, is_st optional) as `market.load_prices` or `market.read_price_csv`
+        return it.
+    probabilities
+        [date x code] P(close rises after the date), known at that date's close,
+        indexed by the price table's dates (more than 10% of days without a price row is an
+        error, fewer a warning). A time-zone-aware index is read as Beijing dates.
+    uncertainty
+        [date x code], same shape, lower = more confident (used by the gate).
+    initial_cash
+        CNY, > 0.
     """
     policy, rules = policy or Policy(), rules or AShareRules()
     initial_cash = check_real(initial_cash, "initial_cash", low=0, low_open=True,

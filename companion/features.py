@@ -3,7 +3,7 @@
 A feature on day t may use day t's close and anything before it, never a later day: the model
 predicts at the close of t. Each feature is computed per stock over *its own rows* (a suspended
 stock has no row, so its next return spans the suspension: that is what a holder experienced),
-from back-adjusted prices, so that an ex-rights day (bonus shares, dividends) is not a fake crash.
+from back-adjusted prices, so that an ex-rights day (bonus shares, dividends) is not a fake crash. The features::
 
     ret_1            log(adj_close[t] / adj_close[t-1])                 1-day log return
     ret_5            log(adj_close[t] / adj_close[t-5])                 5-day log return

@@ -143,7 +143,7 @@ def reliability_table(y, p, n_bins: int = 5, *, strategy: str = "quantile",
 
 
 def expected_calibration_error(y, p, n_bins: int = 5, *, strategy: str = "quantile") -> float:
-    """ECE: the average gap |mean p - fraction up| over the bins, weighted by their size.
+    """ECE: the average gap ``|mean p - fraction up|`` over the bins, weighted by their size.
 
     Few bins (default 5, equal-frequency) because validation sets here hold about a hundred days:
     with 15 bins each would hold a handful of days and the ECE would mostly measure noise.

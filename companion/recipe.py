@@ -28,14 +28,22 @@ PARTS = ("train", "val", "test")
 class DataConfig:
     """How the windows are cut and split. The defaults are the course's standard windows.
 
-    lookback, horizon : days of input per sample; trading days ahead of the target.
-    codes : the stocks of the stock axis, in order (None: every stock of the prices, sorted).
-    train, val : fractions of the samples, in time order; the rest is the test part.
-    embargo : samples dropped between the parts (None: lookback + horizon - 1, see
+    Attributes
+    ----------
+    lookback, horizon
+        days of input per sample; trading days ahead of the target.
+    codes
+        the stocks of the stock axis, in order (None: every stock of the prices, sorted).
+    train, val
+        fractions of the samples, in time order; the rest is the test part.
+    embargo
+        samples dropped between the parts (None: lookback + horizon - 1, see
         `companion.windows.chronological_split`).
-    event_date : the policy event of the ``days_since_event`` feature (None: the source's own, i.e. a
+    event_date
+        the policy event of the ``days_since_event`` feature (None: the source's own, i.e. a
         simulated market's event date, else the real announcement, `companion.constants.EVENT_DATE`).
-    missing : what `make_windows` does about days lost to a stock without a row ("drop", "warn",
+    missing
+        what `make_windows` does about days lost to a stock without a row ("drop", "warn",
         "raise").
     """
 

@@ -133,12 +133,18 @@ class AShareRules:
 
     Attributes
     ----------
-    lot_size: buys must be whole multiples of this (一手 = 100 shares).
-    price_limit, st_price_limit: the daily band around the previous close (±10%, ±5% for ST).
-    commission_rate, min_commission: broker commission on each order, at least 5 CNY.
-    stamp_duty_rate, transfer_fee_rate: ``None`` = the rate in force on the trade's date.
-    settlement_days: 1 for T+1 (shares bought on day t can be sold on the next trading day).
-    tick: prices are quoted in steps of 0.01 CNY.
+    lot_size
+        buys must be whole multiples of this (一手 = 100 shares).
+    price_limit, st_price_limit
+        the daily band around the previous close (±10%, ±5% for ST).
+    commission_rate, min_commission
+        broker commission on each order, at least 5 CNY.
+    stamp_duty_rate, transfer_fee_rate
+        ``None`` = the rate in force on the trade's date.
+    settlement_days
+        1 for T+1 (shares bought on day t can be sold on the next trading day).
+    tick
+        prices are quoted in steps of 0.01 CNY.
     """
 
     lot_size: int = LOT_SIZE

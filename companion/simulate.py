@@ -4,7 +4,7 @@ Real prices never tell us how well a model *could* do. Here every next-day retur
 model we wrote down, so the probability that each stock closes up tomorrow is known exactly, and
 with it the best accuracy any model can reach (the Bayes limit).
 
-The model, for stock i, from the close of day t to the close of day t + 1 (log returns):
+The model, for stock i, from the close of day t to the close of day t + 1 (log returns)::
 
     r[t+1] = clip(mu[t] + sigma[t] * z[t+1], log 0.9, log 1.1)             the ±10 % price limit
     mu[t]  = b_ret1 * ret_1[t] + b_ret5 * ret_5[t] + b_vol * (volume_ratio[t] - 1)
@@ -102,13 +102,21 @@ class SplitNormal:
 class SyntheticMarket:
     """Simulated prices and the truth behind them.
 
-    prices : tidy frame, the layout of `companion.market.load_prices` (adj_* == raw, adj_factor 1)
-    p_up : [date x code] P(close[t+1] > close[t] | all known at the close of t); NaN on the last day
-    feature_effects : for each of FEATURES, the change of the expected next-day log return caused
+    Attributes
+    ----------
+    prices
+        tidy frame, the layout of `companion.market.load_prices` (adj_* == raw, adj_factor 1)
+    p_up
+        [date x code] P(close[t+1] > close[t] | all known at the close of t); NaN on the last day
+    feature_effects
+        for each of FEATURES, the change of the expected next-day log return caused
         by a one-standard-deviation move of that feature (0.0 = a noise feature)
-    coefficients : the raw coefficients of mu (log return per unit of feature)
-    mu, sigma : [date x code] mean and scale of tomorrow's log return, known at the close of t
-    ordinary : [date x code] False where the prediction concerns the simulated policy shock
+    coefficients
+        the raw coefficients of mu (log return per unit of feature)
+    mu, sigma
+        [date x code] mean and scale of tomorrow's log return, known at the close of t
+    ordinary
+        [date x code] False where the prediction concerns the simulated policy shock
     """
 
     prices: pd.DataFrame

@@ -84,7 +84,7 @@ class StockExperts(nn.Module):
 
     @torch.no_grad()
     def load_from_lstms(self, lstms: list[nn.LSTM]) -> StockExperts:
-        """Copy the weights of ``n_stocks`` single-layer ``nn.LSTM``s (one per stock) into this module."""
+        """Copy the weights of ``n_stocks`` single-layer ``nn.LSTM`` modules (one per stock) into this module."""
         if len(lstms) != self.n_stocks:
             raise ValueError(f"expected {self.n_stocks} LSTMs (one per stock), got {len(lstms)}")
         for s, lstm in enumerate(lstms):

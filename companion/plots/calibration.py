@@ -46,7 +46,7 @@ def risk_coverage_curve(y, p, *, confidence=None, label: str | None = None, ax=N
                         band: bool = True, min_n: int = 10, color=None):
     """Accuracy of the most confident predictions against the fraction of them kept.
 
-    y, p: any equal shapes; confidence: same size (default |p - 0.5|), higher = trade first.
+    y, p: any equal shapes; confidence: same size (default ``|p - 0.5|``), higher = trade first.
     Shaded band: 95% Wilson interval. Points scoring fewer than ``min_n`` predictions are not drawn
     (their intervals span most of [0, 1]). A dotted line marks the accuracy of keeping everything.
     Returns the axes.
@@ -73,7 +73,7 @@ def risk_coverage_panels(y, panels: dict, *, title: str = "", min_n: int = 10):
     """Small multiples of risk-coverage curves: at most a few curves per panel, one y scale.
 
     y : true labels, any shape. panels : panel title -> {curve label -> (p, confidence)}, with p
-    shaped like y and confidence None (rank by |p - 0.5|) or shaped like y (higher = trade first).
+    shaped like y and confidence None (rank by ``|p - 0.5|``) or shaped like y (higher = trade first).
     The first curve of each panel carries its 95% Wilson band. Returns the figure.
     """
     if not panels:

@@ -6,10 +6,12 @@ MathJax, and its widgets rendered from their saved state.
 """
 
 
+import sys
+
 import pytest
 
 from tests.nbval_guard import ROOT, toc_notebooks
-from tools.browser import HTML, visit
+from tools.browser import HTML, documented_entries, visit
 from tools.student_kit import toc_files
 
 pytestmark = pytest.mark.book
@@ -146,3 +148,18 @@ def test_the_solution_check_finds_a_solution_cell():
     with zipfile.ZipFile(buffer, "w") as kit:
         kit.write(ROOT / chapter, "kit/notebooks/x.ipynb")
     assert solution_cells_in_zip(buffer.getvalue())["x.ipynb"]
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_api_page_lists_every_public_name(site, edition):
+    """book/api.html documents every public name of companion (book/_ext/api_names.py), each
+    object under its home path and naming the other paths it is importable as."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from api_names import public_entries
+
+    b, base = site
+    shown = documented_entries(b, base, edition + "book/api.html")
+    missing = [e.path for e in public_entries() if e.path not in shown]
+    assert not missing, f"{edition}book/api.html has no entry for {missing}"
+    unnamed = [f"{alias} (in {e.path})" for e in public_entries() for alias in e.aliases if alias not in shown[e.path]]
+    assert not unnamed, f"{edition}book/api.html does not name these paths: {unnamed}"
