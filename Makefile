@@ -42,7 +42,7 @@ QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory'
 # The Chinese edition's translations (Sphinx gettext catalogs, one per page, plus values.po).
 CATALOGS := $(shell find locales -name '*.po' 2>/dev/null)
 
-.PHONY: help setup book catalogs student-zh test lint unit notebooks student-notebooks book-check browser lab-test no-make-setup screenshot lab lab-check student bench clean
+.PHONY: help setup book translation student-zh test lint unit student-notebooks book-check browser lab-test no-make-setup screenshot lab lab-check student bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 14
@@ -82,10 +82,9 @@ $(HTML): $(SETUP) $(BOOK_SOURCES) $(KIT)
 $(HTML_ZH): $(HTML) $(KIT_ZH) $(CATALOGS) tools/zh_edition.py
 	$(BIN)/python -m tools.zh_edition build || { rm -f $@; exit 1; }
 
-catalogs: $(HTML)  ## refresh the Chinese catalogs (locales/) from the English sources; then translate what is new or fuzzy
-	$(BIN)/python -m tools.zh_edition catalogs
-	$(BIN)/python -m tools.po_check $(shell find locales -name '*.po') || \
-	  { echo "Translate the entries above (empty, or marked fuzzy because the English changed), then make book."; exit 1; }
+# No chapter runs: the English messages are read from the sources (tools/zh_edition.py sync).
+translation: $(SETUP)  ## after changing English prose and its catalog entries: merge and check the catalogs, write student-zh/ (about 12 s)
+	$(BIN)/python -m tools.zh_edition sync
 
 REPORTS := _build/reports
 JUNIT = --junitxml=$(REPORTS)/$(1).xml
@@ -109,9 +108,6 @@ unit: $(SETUP)  ## unit and property tests of the companion package
 	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book and not lab and not fresh_clone" --ignore=tests/browser --ignore=tests/lab -q $(call JUNIT,1-unit)
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
-
-notebooks: $(SETUP)  ## execute every notebook of the book with nbval, solutions included
-	$(TEST_ENV) $(BIN)/python -m pytest notebooks book $(NBVAL) --require-toc -q
 
 student-notebooks: student  ## execute the student copies with nbval (fails if a chapter in _toc.yml did not run)
 	$(TEST_ENV) $(BIN)/python -m pytest student book $(NBVAL) --require-toc --student-dir=student -q $(call JUNIT,2-notebooks)

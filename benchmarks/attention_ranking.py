@@ -27,10 +27,11 @@ import pandas as pd
 import torch
 from scipy import stats
 
-from companion import features, market, train, windows
+from companion import market, train
 from companion.device import set_seed
 from companion.importance import permutation_importance
 from companion.models import TwoLevelLSTM
+from companion.recipe import prepare
 
 SEEDS = range(6)
 WEIGHTINGS = ("static", "softmax", "input")
@@ -40,8 +41,7 @@ SETTINGS = dict(epochs=20, patience=5, batch_size=64, lr=3e-3)
 def synthetic_split(seed: int):
     """(market, train, val, test) with inputs standardised on the training windows only."""
     m = market.simulate_market(seed=seed)
-    w = windows.make_windows(features.make_features(m.prices, event_date=m.event_date), m.prices)
-    return (m, *windows.standardized_split(w))
+    return (m, *prepare(m))
 
 
 def readings(model: TwoLevelLSTM, kind, te) -> dict[str, np.ndarray]:

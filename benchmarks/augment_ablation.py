@@ -21,9 +21,10 @@ import pandas as pd
 import torch
 from torch import nn
 
-from companion import augment, features, market, metrics, train, windows
+from companion import augment, market, metrics, train, windows
 from companion.device import set_seed
 from companion.models import TwoLevelLSTM
+from companion.recipe import prepare
 
 CONFIGS = {
     "none": (),
@@ -45,20 +46,26 @@ def make_model(n_stocks: int, n_features: int) -> nn.Module:
                         coordinator_hidden=COORDINATOR_HIDDEN)
 
 
-def load(name: str) -> windows.Windows:
-    """Windows of the synthetic market or of the real story stocks, 2015 to the end of 2018."""
+def load(name: str) -> tuple[windows.Windows, windows.Windows, windows.Windows]:
+    """Unscaled (train, val, test) windows of the synthetic market or of the real story stocks,
+    2015 to the end of 2018 (the real ones with the course's event date, 2017-04-05).
+
+    Unscaled on purpose: `run_one` fits its scaler on the *augmented* training windows, whose
+    statistics the augmentation changes, so the recipe's scaler (fitted on the plain ones) is unused.
+    """
     if name == "synthetic":
-        m = market.simulate_market(seed=0, end="2018-12-28")
-        prices, event = m.prices, m.event_date
+        source = market.simulate_market(seed=0, end="2018-12-28")
     else:
-        prices, event = market.load_prices(start="2015-01-01", end=END), "2017-04-05"
-    return windows.make_windows(features.make_features(prices, event_date=event), prices,
-                                lookback=20)
+        source = market.load_prices(start="2015-01-01", end=END)
+    raw = prepare(source).raw
+    return raw["train"], raw["val"], raw["test"]
 
 
 def run_one(tr, va, te, methods, seed: int) -> dict:
     """Train on (augmented) training windows, stop on validation, score on test."""
     data = augment.augment_windows(tr, multiplier=MULTIPLIER, methods=methods, seed=seed)
+    # the one step that differs from companion.recipe.prepare, deliberately: the scaler learns the
+    # statistics of the training windows the model actually sees, the augmented ones
     scaler = windows.Standardizer().fit(data.X)
     set_seed(seed)
     model = make_model(len(tr.codes), len(tr.features))
@@ -78,8 +85,7 @@ def main() -> None:
     torch.set_num_threads(1)
     rows = []
     for data_name in ("synthetic", "real"):
-        w = load(data_name)
-        tr, va, te = windows.chronological_split(w)
+        tr, va, te = load(data_name)
         for config, methods in CONFIGS.items():
             for seed in SEEDS:
                 row = run_one(tr, va, te, methods, seed)

@@ -17,34 +17,32 @@ import time
 import pandas as pd
 
 import companion
-from companion import baselines, features, market, metrics, train, windows
+from companion import baselines, features, market, metrics, train
 from companion.models import TinyLSTM
+from companion.recipe import Prepared, prepare
 from companion.results import save_result
 
 SEEDS = [0, 1, 2, 3, 4]
 
 
-def prepare(prices):
-    """Raw and standardised (train, val, test) windows; the scaler sees training windows only."""
-    w = windows.make_windows(features.make_features(prices), prices, lookback=20, horizon=1)
-    raw = windows.chronological_split(w)
-    scaler = windows.Standardizer().fit(raw[0])
-    return raw, [scaler.transform(part) for part in raw]
+def score(name, seed, data: Prepared, sim=None):
+    """Scorecards of the TinyLSTM and every baseline on the validation and test parts.
 
-
-def score(name, seed, raw, scaled, sim=None):
-    """Scorecards of the TinyLSTM and every baseline on the validation and test parts."""
+    The LSTM reads the standardised windows, the baselines the raw ones (``data.raw``): the momentum
+    rule needs the sign of yesterday's return, which standardising would shift.
+    """
     companion.set_seed(seed)
     model = TinyLSTM(len(features.FEATURES), hidden_size=32)
-    history = train.fit(model, scaled[0], scaled[1], epochs=30, batch_size=64, lr=3e-3,
+    history = train.fit(model, data.train, data.val, epochs=30, batch_size=64, lr=3e-3,
                         patience=5, seed=seed, device="cpu", progress=False)
-    rows = []
-    for split, target, target_scaled in (("val", raw[1], scaled[1]), ("test", raw[2], scaled[2])):
+    rows, known = [], data.raw["train"]
+    for split in ("val", "test"):
+        target = data.raw[split]
         probs = {
-            "TinyLSTM": train.predict_proba(model, target_scaled),
-            "always up": baselines.always_up(raw[0], target),
-            "momentum": baselines.momentum(raw[0], target),
-            "logistic": baselines.logistic_regression(raw[0], target),
+            "TinyLSTM": train.predict_proba(model, data.parts[split]),
+            "always up": baselines.always_up(known, target),
+            "momentum": baselines.momentum(known, target),
+            "logistic": baselines.logistic_regression(known, target),
         }
         if sim is not None:
             probs["oracle"] = baselines.oracle(sim, target)
@@ -61,12 +59,11 @@ def score(name, seed, raw, scaled, sim=None):
 def main():
     t0 = time.perf_counter()
     rows = []
-    real_raw, real_scaled = prepare(market.load_prices())
+    real = prepare(market.load_prices())
     for seed in SEEDS:
         sim = market.simulate_market(seed)
-        raw, scaled = prepare(sim.prices)
-        rows += score("synthetic", seed, raw, scaled, sim)
-        rows += score("real", seed, real_raw, real_scaled)
+        rows += score("synthetic", seed, prepare(sim), sim)
+        rows += score("real", seed, real)
         print(f"seed {seed} done after {time.perf_counter() - t0:.0f} s", flush=True)
     table = pd.DataFrame(rows)
     summary = (table.groupby(["data", "split", "model"], sort=False)["accuracy"]

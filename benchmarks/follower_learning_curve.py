@@ -41,10 +41,11 @@ import torch
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import log_loss
 
-from companion import features, market, metrics, train, windows
+from companion import market, metrics, train
 from companion.device import set_seed
 from companion.importance import lag_importance
 from companion.models import TwoLevelLSTM
+from companion.recipe import prepare
 
 SEEDS = range(5)
 HISTORIES = (3, 6, 12, 24, 48)  # years of simulated history, all ending 2017-12-29
@@ -53,7 +54,7 @@ DIAG_YEARS = 6
 NO_LEADER_YEARS = 24
 #: The story's recipe, as chapter 04 trains: early stopping on the 15% validation part.
 STORY = dict(lookback=20, val=0.15, epochs=20, patience=5, lr=3e-3, batch_size=64,
-             expert_hidden=16, coordinator_hidden=32, dropout=0.0, standardise=True)
+             expert_hidden=16, coordinator_hidden=32, dropout=0.0, standardize=True)
 #: One change at a time. patience=None: train all epochs, no early stopping (fit with val=None).
 VARIANTS = {
     "story recipe": {},
@@ -65,7 +66,7 @@ VARIANTS = {
     "hidden 4 / 8": dict(expert_hidden=4, coordinator_hidden=8),
     "hidden 32 / 64": dict(expert_hidden=32, coordinator_hidden=64),
     "lookback 5": dict(lookback=5),
-    "not standardised": dict(standardise=False),
+    "not standardised": dict(standardize=False),
 }
 TEST = 0.15  # the last 15% of windows test, whatever the validation size
 LOGREG_DAYS = 5  # the logistic regression reads the last 5 days of every stock's features
@@ -76,19 +77,17 @@ def recipe(name: str) -> dict:
     return {**STORY, **VARIANTS[name]}
 
 
-def synthetic_data(seed: int, years: int, lookback: int, val: float, standardise: bool):
+def synthetic_data(seed: int, years: int, lookback: int, val: float, standardize: bool):
     """(market, train, val, test) windows; statistics from the training part only."""
     m = market.simulate_market(seed=seed, start=f"{2018 - years}-01-01", end="2017-12-29")
-    w = windows.make_windows(features.make_features(m.prices, event_date=m.event_date), m.prices,
-                             lookback=lookback)
     # Fractions that round to the same test start for every validation size: one test period.
-    n, end = len(w), round(len(w) * (1 - TEST))
-    n_train = round(n * (1 - TEST - val))
-    parts = windows.chronological_split(w, train=n_train / n, val=(end - n_train) / n)
-    if standardise:
-        scaler = windows.Standardizer().fit(parts[0])
-        parts = tuple(scaler.transform(p) for p in parts)
-    return (m, *parts)
+    # They depend on the number of windows, so the recipe runs once to count them (a fraction
+    # of a second beside the simulation).
+    n = len(prepare(m, lookback=lookback).windows)
+    end, n_train = round(n * (1 - TEST)), round(n * (1 - TEST - val))
+    data = prepare(m, lookback=lookback, train=n_train / n, val=(end - n_train) / n)
+    # "not standardised" is a variant of the recipe under study: it trains on the raw windows
+    return (m, *(data if standardize else data.raw.values()))
 
 
 def score(p: np.ndarray, y: np.ndarray) -> dict:
@@ -158,7 +157,7 @@ def diagnose(t0: float) -> tuple[pd.DataFrame, dict]:
         cache = {}
         for name in VARIANTS:
             r = recipe(name)
-            key = (r["lookback"], r["val"], r["standardise"])
+            key = (r["lookback"], r["val"], r["standardize"])
             if key not in cache:
                 cache[key] = synthetic_data(seed, DIAG_YEARS, *key)
             m, tr, va, te = cache[key]
@@ -190,7 +189,7 @@ def two_level_runs(seed: int, years: int, chosen: str, reuse: dict):
             runs[label] = reuse[name, seed]
             continue
         r = recipe(name)
-        data = synthetic_data(seed, years, r["lookback"], r["val"], r["standardise"])
+        data = synthetic_data(seed, years, r["lookback"], r["val"], r["standardize"])
         model, epochs = train_two_level(r, data[1], data[2], seed)
         runs[label] = (model, epochs, data)
     return runs

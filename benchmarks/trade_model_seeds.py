@@ -12,9 +12,10 @@ import time
 import pandas as pd
 
 import companion
-from companion import features, market, metrics, train, windows
+from companion import market, metrics, train
 from companion.backtest import EXECUTIONS, Policy, run_backtest
 from companion.models import TinyLSTM
+from companion.recipe import prepare
 from companion.results import save_result
 
 SEEDS = [0, 1, 2, 3, 4]
@@ -24,18 +25,14 @@ CODES = [c for c in market.STORY_CODES if c != "000401.SZ"]  # 000401 is suspend
 def main():
     t0 = time.perf_counter()
     prices = market.load_prices(CODES, start="2015-01-01", end="2017-12-31")
-    w = windows.make_windows(features.make_features(prices), prices, lookback=20, horizon=1,
-                             codes=CODES)
-    tr, va, te = windows.chronological_split(w, train=0.7, val=0.15)
-    scaler = windows.Standardizer().fit(tr.X)
-    Xtr, Xva, Xte = (scaler.transform(p.X) for p in (tr, va, te))
+    tr, va, te = prepare(prices, codes=tuple(CODES))   # standardised on the training part only
     rows = []
     for seed in SEEDS:
         companion.set_seed(seed)
-        model = TinyLSTM(len(w.features), hidden_size=16)
-        train.fit(model, (Xtr, tr.y), (Xva, va.y), epochs=15, seed=seed, progress=False,
+        model = TinyLSTM(len(tr.features), hidden_size=16)
+        train.fit(model, (tr.X, tr.y), (va.X, va.y), epochs=15, seed=seed, progress=False,
                   device="cpu")
-        p = train.predict_proba(model, Xte, device="cpu")
+        p = train.predict_proba(model, te.X, device="cpu")
         card = metrics.scorecard(te.y.ravel(), p.ravel())
         probs = pd.DataFrame(p, index=te.dates, columns=CODES)
         for execution in EXECUTIONS:   # at the prediction day's close (optimistic), at the next open

@@ -26,10 +26,11 @@ import pandas as pd
 import torch
 from sklearn.metrics import log_loss
 
-from companion import features, market, metrics, train, windows
+from companion import market, metrics, train
 from companion.device import set_seed
 from companion.importance import lag_importance
 from companion.models import TwoLevelLSTM
+from companion.recipe import prepare
 
 SEEDS = range(5)
 # The story's 3 years, and 12 years of the same simulated market: does more data let it learn?
@@ -47,8 +48,7 @@ MODELS = {
 def synthetic_split(seed: int, start: str = "2015-01-05"):
     """(market, train, val, test) with inputs standardised on the training windows only."""
     m = market.simulate_market(seed=seed, start=start)
-    w = windows.make_windows(features.make_features(m.prices, event_date=m.event_date), m.prices)
-    return (m, *windows.standardized_split(w))
+    return (m, *prepare(m))
 
 
 def main() -> None:

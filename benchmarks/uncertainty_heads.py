@@ -22,28 +22,18 @@ import pandas as pd
 
 import companion
 from companion.calibration import TemperatureScaler, filter_vs_random
-from companion.features import make_features
 from companion.layers import BayesianHead, HeteroscedasticLogitHead, MCDropoutHead, UncertainModel
 from companion.layers.heads import predict_with_uncertainty
 from companion.losses import HeteroscedasticBCE, mu_only_bce
 from companion.market import load_prices, simulate_market
 from companion.metrics import area_under_risk_coverage, risk_coverage, scorecard
 from companion.models import DeepEnsemble, TinyLSTM
+from companion.recipe import prepare
 from companion.results import save_result
 from companion.train import fit, predict_proba
-from companion.windows import Standardizer, chronological_split, make_windows
 
 SEEDS = [0, 1, 2, 3, 4]
 HIDDEN, EPOCHS, MEMBERS = 16, 10, 5
-
-
-def prepare(prices, lookback=20):
-    w = make_windows(make_features(prices), prices, lookback=lookback)
-    train, val, test = chronological_split(w)
-    scaler = Standardizer().fit(train.X)
-    for part in (train, val, test):
-        part.X = scaler.transform(part.X).astype(np.float32)
-    return train, val, test
 
 
 def score(name, p, u, p_val, tr, va, te, seed, dname) -> dict:
@@ -103,7 +93,8 @@ def run_one(tr, va, te, seed, dname, n_features) -> list[dict]:
 
 def main() -> None:
     t0 = time.perf_counter()
-    data = {"synthetic": prepare(simulate_market(seed=0).prices), "real": prepare(load_prices())}
+    # the standard windows, standardised on the training part; each unpacks as (train, val, test)
+    data = {"synthetic": prepare(simulate_market(seed=0)), "real": prepare(load_prices())}
     rows = []
     for dname, (tr, va, te) in data.items():
         for seed in SEEDS:

@@ -24,7 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from companion.checks import check_real
+from companion.checks import check_real, warn_renamed
 from companion.rules import AShareRules, round_fen
 
 
@@ -53,10 +53,21 @@ class Account:
         self.tranches: dict[str, list[list]] = {}
         self.fees_paid = 0.0
         self.dividend_tax_paid = 0.0
-        self.realised_pnl = 0.0
+        self.realized_pnl = 0.0
         self.income = 0.0
         self.fills: list[dict] = []
         self.last_date: pd.Timestamp | None = None
+
+    @property
+    def realised_pnl(self) -> float:
+        """Deprecated spelling of ``realized_pnl``."""
+        warn_renamed("Account.realised_pnl", "Account.realized_pnl")
+        return self.realized_pnl
+
+    @realised_pnl.setter
+    def realised_pnl(self, value: float) -> None:
+        warn_renamed("Account.realised_pnl", "Account.realized_pnl")
+        self.realized_pnl = value
 
     # --- what the account holds --------------------------------------------------------------
     def shares(self, code: str) -> int:
@@ -104,7 +115,7 @@ class Account:
     def conservation_error(self) -> float:
         """How far the bookkeeping identity in the module docstring is from holding (0 = exact)."""
         left = self.cash + self.cost_basis() + self.fees_paid + self.dividend_tax_paid
-        right = self.initial_cash + self.realised_pnl + self.income
+        right = self.initial_cash + self.realized_pnl + self.income
         return left - right
 
     # --- checking an order -------------------------------------------------------------------
@@ -194,7 +205,7 @@ class Account:
         self.cash += value - fees["total"] - tax
         self.fees_paid += fees["total"]
         self.dividend_tax_paid += tax
-        self.realised_pnl += value - cost
+        self.realized_pnl += value - cost
         self.last_date = day
         return self._record(day, code, "sell", shares, price, value, fees, value - cost, tax)
 

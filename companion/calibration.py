@@ -1,6 +1,6 @@
 """Making probabilities honest after training, and testing whether a filter is better than chance.
 
-- `fit_temperature` / `TemperatureScaler`: temperature scaling (Guo et al., 2017). One number T,
+- `TemperatureScaler`: temperature scaling (Guo et al., 2017). One number T,
   fitted on the *validation* set by minimising log loss; test probabilities become sigmoid(logit / T).
   T > 1 softens an over-confident model; it never changes which side of 0.5 a prediction is on.
 - `filter_vs_random`: is "trade only when the uncertainty is low" better than keeping the same
@@ -13,10 +13,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import torch
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, logit
-from torch import nn
 
 from companion.checks import Described, check_int, check_probabilities, check_real, refuse
 from companion.metrics import wilson_interval
@@ -44,21 +42,6 @@ def _nll(logits: np.ndarray, y: np.ndarray, t: float) -> float:
     return float(np.mean(np.logaddexp(0.0, np.where(y == 1, -z, z))))
 
 
-def fit_temperature(logits, y, bounds: tuple[float, float] = (0.05, 20.0)) -> float:
-    """The temperature T minimising the log loss of sigmoid(logits / T) on (validation) data.
-
-    logits, y: any equal shapes (flattened). Searches log T in ``bounds`` (0 < low < high).
-
-    Probabilities passed by mistake are legal logits, but they all lie in [0, 1], i.e. every
-    prediction would be "up" with sigmoid between 0.5 and 0.73: then a `UserWarning` says to use
-    ``TemperatureScaler().fit_proba(p, y)`` or ``probability_to_logit(p)``. (``fit_proba`` itself
-    converts first and never warns.)
-    """
-    y, z = _flat(y, logits)
-    _warn_if_probabilities(z)
-    return _fit(z, y, bounds)
-
-
 def _fit(z: np.ndarray, y: np.ndarray, bounds) -> float:
     low, high = _check_bounds(bounds)
     if not np.isfinite(z).all():
@@ -81,7 +64,7 @@ def _check_bounds(bounds) -> tuple[float, float]:
 
 
 def _warn_if_probabilities(z: np.ndarray) -> None:
-    """Logits that all lie in [0, 1] are almost surely probabilities (see fit_temperature)."""
+    """Logits that all lie in [0, 1] are almost surely probabilities (see TemperatureScaler.fit)."""
     if z.size and np.isfinite(z).all() and z.min() >= 0 and z.max() <= 1:
         warnings.warn(f"all {z.size} logits lie in [0, 1] ({z.min():.3g} .. {z.max():.3g}): these "
                       "look like probabilities, and read as logits every prediction says up. If "
@@ -92,21 +75,29 @@ def _warn_if_probabilities(z: np.ndarray) -> None:
 class TemperatureScaler:
     """fit(val_logits, y_val) then transform(test_logits) -> calibrated probabilities.
 
+    ``fit`` finds the temperature T minimising the log loss of sigmoid(logits / T) on (validation)
+    data; logits and y have any equal shapes (flattened); log T is searched within ``bounds``.
     Use ``fit_proba`` / ``transform_proba`` when the model only gives probabilities.
+
+    Probabilities passed to ``fit`` by mistake are legal logits, but they all lie in [0, 1], i.e.
+    every prediction would be "up" with sigmoid between 0.5 and 0.73: then a `UserWarning` says to
+    use ``fit_proba(p, y)`` or ``probability_to_logit(p)``. (``fit_proba`` converts first and never
+    warns.)
     """
 
-    def __init__(self):
+    def __init__(self, bounds: tuple[float, float] = (0.05, 20.0)):
+        self.bounds = _check_bounds(bounds)
         self.temperature: float | None = None
 
     def fit(self, logits, y) -> TemperatureScaler:
         y, z = _flat(y, logits)
         _warn_if_probabilities(z)
-        self.temperature = _fit(z, y, (0.05, 20.0))
+        self.temperature = _fit(z, y, self.bounds)
         return self
 
     def fit_proba(self, p, y) -> TemperatureScaler:
         y, z = _flat(y, probability_to_logit(check_probabilities(p, "p")))
-        self.temperature = _fit(z, y, (0.05, 20.0))
+        self.temperature = _fit(z, y, self.bounds)
         return self
 
     def transform(self, logits) -> np.ndarray:
@@ -116,25 +107,6 @@ class TemperatureScaler:
 
     def transform_proba(self, p) -> np.ndarray:
         return self.transform(probability_to_logit(check_probabilities(p, "p")))
-
-
-class TemperatureScaled(nn.Module):
-    """A logit model with its logits divided by a fitted temperature (for `train.predict_proba`).
-
-    forward(x) = model(x) / T; predict_proba(x) = sigmoid(forward(x)).
-    """
-
-    def __init__(self, model: nn.Module, temperature: float):
-        super().__init__()
-        temperature = check_real(temperature, "temperature", low=0, low_open=True,
-                                 fix="Fit it with fit_temperature(val_logits, y_val).")
-        self.model, self.temperature = model, temperature
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.model(x) / self.temperature
-
-    def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self(x))
 
 
 def filter_vs_random(y, p, keep, *, n_draws: int = 2000, seed: int = 0,

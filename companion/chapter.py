@@ -4,7 +4,7 @@ A chapter brings both with one line in a set-up cell that the book runs but does
 `remove-input` and `remove-output`; myst-nb's inline execution skips a `remove-cell` cell) and
 that JupyterLab shows collapsed, so that the code a learner reads is the lesson:
 
-    from companion.chapter import choose, interval, pct, show, start_clock, verdict  # noqa: F401
+    from companion.chapter import choose, interval, pct, show, start_clock, tally, verdict  # noqa: F401
     start_clock()
 
 and its last, equally hidden, cell prints `chapter_seconds()` (each chapter must run in under a minute
@@ -16,9 +16,9 @@ from __future__ import annotations
 import time
 
 from companion.checks import Described, refuse
-from companion.prose import choose, interval, pct, show, verdict
+from companion.prose import choose, interval, pct, show, tally, verdict
 
-__all__ = ["chapter_seconds", "choose", "interval", "pct", "show", "start_clock", "verdict"]
+__all__ = ["chapter_seconds", "choose", "interval", "pct", "show", "start_clock", "tally", "verdict"]
 
 _started: list[float] = []   # the clock's start, set by start_clock (a list: no `global` needed)
 

@@ -13,12 +13,13 @@ Every function here either returns the value in a plain Python type or raises ``
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_real", "check_int", "check_fraction", "check_probabilities", "check_shape",
-           "refuse", "Described"]
+__all__ = ["check_real", "check_int", "check_fraction", "check_probabilities",
+           "refuse", "Described", "warn_renamed"]
 
 
 def refuse(name: str, what: str, got, fix: str = "", error: type[Exception] = ValueError):
@@ -29,6 +30,13 @@ def refuse(name: str, what: str, got, fix: str = "", error: type[Exception] = Va
     """
     shown = str(got) if isinstance(got, Described) else _short(got)
     raise error(f"{name} must be {what}, got {shown}. {fix}".strip())
+
+
+def warn_renamed(old: str, new: str, stacklevel: int = 3) -> None:
+    """Warn that ``old`` is a deprecated spelling of ``new`` (the package spells names the American
+    way, CONTRIBUTING.md); the old name still works, for code written before the rename."""
+    warnings.warn(f"{old} is deprecated: use {new}, the same thing under its new name.",
+                  DeprecationWarning, stacklevel=stacklevel)
 
 
 class Described(str):
@@ -95,20 +103,6 @@ def check_probabilities(p, name: str = "p", *, fix: str = "") -> np.ndarray:
         refuse(name, "probabilities in [0, 1]", Described(f"values from {arr.min():.3g} to {arr.max():.3g}"),
                fix or "These look like logits: pass torch.sigmoid(logits), or use the function "
                "that takes logits.")
-    return arr
-
-
-def check_shape(array, name: str, shape: tuple, fix: str = "") -> np.ndarray:
-    """``array`` whose shape matches ``shape``; None in ``shape`` matches any length.
-
-    The message names the axes, e.g. ``[samples, stocks, time, features]``.
-    """
-    arr = np.asarray(array)
-    want = tuple(shape)
-    if arr.ndim != len(want) or any(w is not None and not isinstance(w, str) and a != w
-                                    for a, w in zip(arr.shape, want, strict=False)):
-        axes = "[" + ", ".join(str(w) for w in want) + "]"
-        refuse(name, f"an array of shape {axes}", Described(f"shape {arr.shape}"), fix)
     return arr
 
 

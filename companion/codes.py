@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from companion.checks import warn_renamed
+
 _PREFIXED = re.compile(r"^(SH|SZ|BJ)\.?(\d{6})$")
 _SUFFIXED = re.compile(r"^(\d{6})\.(SH|SZ|BJ|SS)$")
 _DIGITS = re.compile(r"^\d{6}$")
@@ -21,7 +23,7 @@ def exchange_of(digits: str) -> str:
     return {"6": "SH", "9": "SH", "4": "BJ", "8": "BJ"}.get(digits[0], "SZ")
 
 
-def normalise_code(code) -> str:
+def normalize_code(code) -> str:
     """``'sz300750'``, ``'sz.300750'``, ``'300750.sz'``, ``'300750'`` -> ``'300750.SZ'``.
 
     Anything that is not a six-digit A-share code is returned stripped but otherwise unchanged.
@@ -39,5 +41,11 @@ def normalise_code(code) -> str:
 
 def board_digits(code) -> str:
     """The six digits of a code in any spelling ('' when it is not an A-share code)."""
-    norm = normalise_code(code)
+    norm = normalize_code(code)
     return norm[:6] if _SUFFIXED.match(norm) else ""
+
+
+def normalise_code(code) -> str:
+    """Deprecated spelling of `normalize_code`."""
+    warn_renamed("companion.codes.normalise_code", "companion.codes.normalize_code")
+    return normalize_code(code)

@@ -26,8 +26,7 @@ from companion.checks import Described, refuse
 from companion.constants import EVENT_DATE
 
 FEATURES = ["ret_1", "ret_5", "range", "volume_ratio", "volatility_20", "days_since_event"]
-VOLUME_WINDOW = 20
-VOL_WINDOW = 20
+TRAILING_DAYS = 20  # the window of volume_ratio's mean and of volatility_20's standard deviation
 EVENT_CAP = 60  # after three months a policy event is old news; before it, there is none
 
 
@@ -107,11 +106,11 @@ def make_features(prices: pd.DataFrame, event_date=EVENT_DATE) -> pd.DataFrame:
     out["ret_5"] = log_close - by["adj_close"].shift(5).pipe(np.log)
     out["range"] = np.log(df["adj_high"] / df["adj_low"])
     mean_volume = by["volume"].transform(
-        lambda v: v.rolling(VOLUME_WINDOW, min_periods=VOLUME_WINDOW).mean())
+        lambda v: v.rolling(TRAILING_DAYS, min_periods=TRAILING_DAYS).mean())
     # A zero-volume 20-day stretch has no meaningful ratio: NaN, not a division by zero.
     out["volume_ratio"] = df["volume"] / mean_volume.where(mean_volume > 0)
     out["volatility_20"] = out["ret_1"].groupby(df["code"], sort=False).transform(
-        lambda r: r.rolling(VOL_WINDOW, min_periods=VOL_WINDOW).std(ddof=1))
+        lambda r: r.rolling(TRAILING_DAYS, min_periods=TRAILING_DAYS).std(ddof=1))
     calendar = pd.DatetimeIndex(np.sort(df["date"].unique()))
     since = pd.Series(days_since(calendar, event_date), index=calendar)
     out["days_since_event"] = since.loc[df["date"]].to_numpy()

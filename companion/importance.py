@@ -17,19 +17,7 @@ import torch
 from sklearn.metrics import log_loss
 
 from companion.checks import check_int
-
-
-@torch.no_grad()
-def _proba(model: torch.nn.Module, X: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    """sigmoid(model(X)) for X [sample, stock, time, feature], on the model's device, in eval mode."""
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    parts = [torch.sigmoid(model(torch.as_tensor(X[i:i + batch_size], dtype=torch.float32,
-                                                 device=device))).cpu().numpy()
-             for i in range(0, len(X), batch_size)]
-    model.train(was_training)
-    return np.concatenate(parts)
+from companion.predict import predict_proba
 
 
 def _loss(y: np.ndarray, p: np.ndarray, stock: int | None) -> float:
@@ -54,6 +42,8 @@ def permutation_scores(model: torch.nn.Module, X: np.ndarray, y: np.ndarray,
     stock
         score the loss of this stock only (``None``: all stocks).
 
+    The probabilities are `companion.predict.predict_proba`'s, so every model of the course works,
+    heads whose forward returns a (mean, spread) pair included; the model is left in eval mode.
     Returns a frame: group, increase (mean over repeats), increase_std, base_loss.
     """
     X = np.asarray(X, dtype=np.float32)
@@ -67,7 +57,7 @@ def permutation_scores(model: torch.nn.Module, X: np.ndarray, y: np.ndarray,
         stock = check_int(stock, "stock", low=0, high=X.shape[1] - 1,
                           fix="stock is an index on the stock axis; None scores all stocks.")
     rng = np.random.default_rng(seed)
-    base = _loss(y, _proba(model, X), stock)
+    base = _loss(y, predict_proba(model, X), stock)
     rows = []
     for name, index in groups.items():
         index = index if isinstance(index, tuple) else (index,)
@@ -76,7 +66,7 @@ def permutation_scores(model: torch.nn.Module, X: np.ndarray, y: np.ndarray,
             Xp = X.copy()
             perm = rng.permutation(len(X))
             Xp[(slice(None), *index)] = X[perm][(slice(None), *index)]
-            rises.append(_loss(y, _proba(model, Xp), stock) - base)
+            rises.append(_loss(y, predict_proba(model, Xp), stock) - base)
         rows.append({"group": name, "increase": float(np.mean(rises)),
                      "increase_std": float(np.std(rises, ddof=1)) if n_repeats > 1 else 0.0,
                      "base_loss": base})

@@ -4,8 +4,9 @@
   logit (it uses ``binary_cross_entropy_with_logits``). Its optimum is *not* the true probability:
   for a constant predictor it sits at logit(p) + ln(up_weight / down_weight) (`optimal_logit`).
 - `mu_only_bce`: the story's loss for its (mu, sigma) head, BCE on mu alone; sigma gets no gradient.
-- `HeteroscedasticBCE`: the Monte-Carlo loss that trains a logit mean and a logit noise scale
-  (Kendall & Gal, 2017).
+- `HeteroscedasticBCE`: the Monte-Carlo loss of a logit mean and a logit noise scale (Kendall &
+  Gal, 2017); for 0/1 targets it sees them only through one ratio, so the noise scale is not
+  identified.
 - `gaussian_nll`: the Gaussian negative log-likelihood of returns for a (mu, sigma) head.
 """
 
@@ -108,8 +109,11 @@ class HeteroscedasticBCE(nn.Module):
     output: (mean, sigma), each [batch, stock]; y: [batch, stock].
     Draw z_t = mean + sigma * eps_t, t = 1..T, eps_t ~ N(0, 1), and minimise
     -log( (1/T) * sum_t P(y | z_t) ), computed stably with logsumexp of -BCE_t.
-    Averaging the *likelihood* (not the loss) is what lets sigma pay off: on a day the inputs
-    cannot explain, a wide spread of logits keeps some probability on the surprising outcome.
+    Averaging the *likelihood* (not the loss) puts sigma in the loss, but for a 0/1 target only
+    through the mean probability p = (1/T) * sum_t sigmoid(z_t) (the loss is -log p for y = 1,
+    -log(1 - p) for y = 0), and p ~= sigmoid(mean / sqrt(1 + pi * sigma^2 / 8)): a larger sigma
+    with a proportionally larger |mean| gives the same loss, so the data do not identify sigma
+    (chapter 6). `gaussian_nll` on returns does identify its spread.
     A negative sigma is refused: a scale cannot be negative, and the sampled logits
     would hide the bug (-sigma and sigma give the same spread).
     """

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from companion.codes import board_digits, normalise_code
+from companion.codes import board_digits, normalize_code
 from companion.rules import MAIN_BOARD_LIMIT, ST_LIMIT, price_limit, round_fen
 
 STORY_CODES = ["000401.SZ", "601992.SH", "600340.SH", "601668.SH", "600585.SH", "000725.SZ"]
@@ -430,7 +430,7 @@ def _code_of(frame: pd.DataFrame, code, path: Path) -> str:
                     "split it into one file per stock")
     if code is None:
         code = str(frame["code"].iloc[0]) if "code" in frame.columns else path.stem
-    return normalise_code(code)  # sh.600000, sz300750, 300750.sz -> 600000.SH, 300750.SZ
+    return normalize_code(code)  # sh.600000, sz300750, 300750.sz -> 600000.SH, 300750.SZ
 
 
 def _prices(frame: pd.DataFrame, dates: pd.Series, code: str, path, lines) -> pd.DataFrame:

@@ -13,6 +13,7 @@ The format follows Python's format mini-language, so ``show(x, ".1%")`` is ``f"{
 from __future__ import annotations
 
 import math
+import re
 from numbers import Integral, Real
 
 
@@ -100,3 +101,47 @@ def verdict(low, high, threshold, *, reached: str, close: str, not_reached: str,
     if high < threshold:
         return Shown(not_reached)
     return Shown(close)
+
+
+COUNTS = ("{k}", "{n}")   # the placeholders a tally phrase may hold: how many, of how many
+
+
+def tally(k, n, *, none: str, some: str, every: str) -> Shown:
+    """How many of `n` things: ``none`` when `k` is 0, ``every`` when `k` is `n`, ``some`` between,
+    with ``{k}`` and ``{n}`` in the phrase filled in, so that 0 and all read as words. E.g.
+    ``tally(3, 5, none="none of the {n} seeds", some="{k} of the {n} seeds", every="all {n} seeds")``
+    -> 3 of the 5 seeds; with k = 0, none of the 5 seeds.
+
+    The Chinese edition translates the three phrases with their placeholders (values.po:
+    ``"{k} of the {n} seeds"`` -> ``"{n} 个种子中有 {k} 个"``) and fills them in the same way
+    (`translate_tally`).
+    """
+    count, total = _real(k, "k"), _real(n, "n")
+    if not (count.is_integer() and total.is_integer() and 0 <= count <= total):
+        raise ValueError(f"tally({k}, {n}): k must be a whole number from 0 to n, n a whole number; "
+                         "pass the counts, not a share.")
+    phrase = str(choose(count == 0, none, choose(count == total, every, some)))
+    return Shown(phrase.format(k=int(count), n=int(total)))
+
+
+def _tally_pattern(phrase: str) -> re.Pattern | None:
+    """The texts `phrase` (with {k}, {n}) prints, as a pattern with the counts as groups; None for a
+    phrase without placeholders."""
+    if not any(p in phrase for p in COUNTS):
+        return None
+    pattern = re.escape(phrase)
+    for name in ("k", "n"):   # the first place names the count, later places must repeat it
+        placeholder = re.escape("{" + name + "}")
+        pattern = pattern.replace(placeholder, f"(?P<{name}>\\d+)", 1).replace(placeholder, f"(?P={name})")
+    return re.compile(pattern)
+
+
+def translate_tally(text: str, translations: dict[str, str]) -> str | None:
+    """`text` printed by `tally`, in the language of `translations` (English phrase with placeholders
+    -> translated phrase with the same placeholders); None when no phrase printed it."""
+    for phrase, translated in translations.items():
+        pattern = _tally_pattern(phrase)
+        match = pattern.fullmatch(text) if pattern else None
+        if match:
+            return translated.format(**{name: match.groupdict().get(name, "") for name in ("k", "n")})
+    return None

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from companion.checks import check_fraction, check_int, check_real
-from companion.codes import board_digits, normalise_code
+from companion.codes import board_digits, normalize_code
 
 # Prices are quoted in steps of one fen; buys are whole lots (一手).
 TICK = 0.01
@@ -192,7 +192,7 @@ class AShareRules:
         ``code`` in any spelling (``sz300750`` too); ``st=True`` (or ``code`` in ``st_codes``) for a
         stock under special treatment that day. ChiNext/STAR ST stocks keep ±20%.
         """
-        st = bool(st or code in self.st_codes or normalise_code(code) in self.st_codes)
+        st = bool(st or code in self.st_codes or normalize_code(code) in self.st_codes)
         return price_limit(code, date, st, main=self.price_limit, st_main=self.st_price_limit)
 
     def limits(self, code: str, date, preclose: float, st: bool = False) -> tuple[float, float]:

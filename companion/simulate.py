@@ -38,13 +38,15 @@ from scipy.special import ndtr, ndtri
 
 from companion.checks import check_fraction, check_int, check_real, refuse
 from companion.constants import EVENT_DATE
-from companion.features import FEATURES, VOLUME_WINDOW
+from companion.features import FEATURES, TRAILING_DAYS
 
 #: Coefficients of mu on the features (log return per unit of feature). volume_ratio enters as
 #: (volume_ratio - 1). Calibrated so the Bayes-optimal accuracy on ordinary days is near 0.58.
 DEFAULT_COEFFICIENTS = {"ret_1": 0.06, "ret_5": -0.09, "range": 0.0, "volume_ratio": 0.012,
                         "volatility_20": 0.0, "days_since_event": 0.0}
 RUN_LENGTHS = np.arange(3, 8)  # possible lengths of the simulated limit-up run, equally likely
+#: P(the run goes on tomorrow | it has lasted j days so far), for j = 1 .. 8: what the oracle knows.
+RUN_HAZARD = {j: (RUN_LENGTHS > j).sum() / max((RUN_LENGTHS >= j).sum(), 1) for j in range(1, 9)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -188,7 +190,47 @@ def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2
                       fix="skew is s_down / s_up of the shocks: 1 is symmetric, 1.4 the default.")
     limit = check_fraction(limit, "limit", zero_ok=False)
     _check_dynamics(volatility, garch, correlation)
+    coef = _checked_coefficients(coefficients)
+    calendar = trading_calendar(start, end)
+    if len(calendar) < 2:
+        raise ValueError(f"no trading days between {start} and {end}")
+    codes, edges, event_idx = _stock_roles(n_stocks, n_event)
+    event_date = pd.Timestamp(event_date)
+
+    # Every random draw, in a fixed order: the same seed gives the same market.
     rng = np.random.default_rng(seed)
+    n_days = burn_in + len(calendar)  # row burn_in of every [time, stock] path is the first calendar day
+    shocks = _draw_shocks(rng, n_days, n_stocks, volatility, correlation, skew)
+    event_start = burn_in + int(calendar.searchsorted(event_date)) if event_idx else n_days
+    in_run, ordinary = _event_runs(rng, n_days, n_stocks, event_start, event_idx)
+
+    leader = np.full(n_stocks, -1)
+    for a, b in edges:
+        leader[b] = a
+    path = _simulate_path(shocks, coef, garch, limit, leader, lead_strength, lag, in_run,
+                          event_start, event_idx)
+    candles = _candles(path, shocks.ohlc, in_run, limit)
+
+    keep = slice(burn_in, n_days)
+
+    def grid(a):  # [time, stock] -> [date x code] on the calendar
+        return pd.DataFrame(a[keep], index=pd.DatetimeIndex(calendar, name="date"),
+                            columns=pd.Index(codes, name="code"))
+
+    effects = _standardized_effects(coef, path.r[keep], path.logc[keep], candles["volume"][keep])
+    return SyntheticMarket(
+        prices=_price_frame(calendar, codes, {k: a[keep] for k, a in candles.items()}),
+        p_up=grid(path.p_up), feature_effects=effects,
+        informative_features=[f for f in FEATURES if effects[f] != 0.0],
+        lead_lag=[(codes[a], codes[b], lag) for a, b in edges],
+        event_date=event_date, event_codes=[codes[i] for i in event_idx],
+        coefficients=coef, mu=grid(path.mu), sigma=grid(path.sigma), ordinary=grid(ordinary),
+        seed=seed,
+    )
+
+
+def _checked_coefficients(coefficients: dict[str, float] | None) -> dict[str, float]:
+    """The coefficients of mu, checked: known features only, and signal only where the oracle is exact."""
     coef = dict(DEFAULT_COEFFICIENTS if coefficients is None else coefficients)
     unknown = set(coef) - set(FEATURES)
     if unknown:
@@ -197,143 +239,188 @@ def simulate_market(seed: int = 0, n_stocks: int = 5, start="2015-01-05", end="2
     if any(coef.get(f, 0.0) != 0.0 for f in ("range", "volatility_20", "days_since_event")):
         raise ValueError("the oracle is exact only for ret_1, ret_5 and volume_ratio; "
                          "keep the other coefficients at 0.0")
-    calendar = trading_calendar(start, end)
-    if len(calendar) < 2:
-        raise ValueError(f"no trading days between {start} and {end}")
+    missing = [f for f in ("ret_1", "ret_5", "volume_ratio") if f not in coef]
+    if missing:
+        raise ValueError(f"coefficients lacks {missing}: give ret_1, ret_5 and volume_ratio "
+                         f"(0.0 for no effect), e.g. {DEFAULT_COEFFICIENTS}")
+    return coef
+
+
+def _stock_roles(n_stocks: int, n_event: int) -> tuple[list[str], list[tuple[int, int]], list[int]]:
+    """Codes SIM00.., the (leader, follower) pairs (every fifth stock leads the next) and the
+    positions of the policy stocks (the first ``n_event`` after the first pair)."""
     width = max(2, len(str(n_stocks - 1)))
     codes = [f"SIM{i:0{width}d}" for i in range(n_stocks)]
     edges = [(i, i + 1) for i in range(0, n_stocks - 1, 5)]
     event_idx = list(range(2, min(2 + n_event, n_stocks)))
-    event_date = pd.Timestamp(event_date)
+    return codes, edges, event_idx
 
-    T, N, B = burn_in + len(calendar), n_stocks, burn_in
-    lo, hi = np.log(1 - limit), np.log(1 + limit)
+
+@dataclass
+class _Shocks:
+    """Every random input of one simulation; arrays are [time, stock] unless said otherwise."""
+
+    noise: SplitNormal
+    level: np.ndarray        # [stock] each stock's long-run daily volatility
+    log_close0: np.ndarray   # [stock] log of the first close
+    base_volume: np.ndarray  # [stock] log of the typical daily volume
+    z: np.ndarray            # split-normal return shocks, correlated across stocks
+    volume: np.ndarray       # standard normal volume shocks
+    ohlc: np.ndarray         # [time, 3, stock] |standard normal|: open, high, low offsets
+
+
+def _draw_shocks(rng: np.random.Generator, n_days: int, n_stocks: int, volatility, correlation,
+                 skew: float) -> _Shocks:
+    """Draw the random inputs in one fixed order (changing the order changes every market)."""
+    T, N = n_days, n_stocks
     noise = SplitNormal(skew)
-    alpha, beta = garch
-    level = rng.uniform(*volatility, size=N)  # each stock's long-run daily volatility
-    omega = level**2 * (1 - alpha - beta)
-
-    # Paths [time, stock]; row B is the first calendar day.
-    r = np.zeros((T, N))
-    logc = np.zeros((T, N))
-    logv = np.zeros((T, N))
-    mu = np.full((T, N), np.nan)
-    sig = np.full((T, N), np.nan)
-    p_up = np.full((T, N), np.nan)
-    ordinary = np.ones((T, N), dtype=bool)
-    logc[0] = np.log(rng.uniform(3, 30, size=N))
+    level = rng.uniform(*volatility, size=N)
+    log_close0 = np.log(rng.uniform(3, 30, size=N))
     base_volume = np.log(rng.uniform(5e6, 5e7, size=N))
-    logv[0] = np.log(np.round(np.exp(base_volume) / 100) * 100)
-    x_vol = np.zeros(N)
-    var = level**2
     # Correlated Gaussians -> uniforms -> split normals: every marginal stays exactly split normal.
     g = np.sqrt(correlation) * rng.standard_normal((T, 1)) + \
         np.sqrt(1 - correlation) * rng.standard_normal((T, N))
     z = noise.ppf(ndtr(g))
-    vol_noise = rng.standard_normal((T, N))
-    ohlc_noise = np.abs(rng.standard_normal((T, 3, N)))
+    volume = rng.standard_normal((T, N))
+    ohlc = np.abs(rng.standard_normal((T, 3, N)))
+    return _Shocks(noise, level, log_close0, base_volume, z, volume, ohlc)
 
-    # The shock: event day position and each event stock's run length.
-    e_pos = B + int(calendar.searchsorted(event_date)) if event_idx else T
+
+def _event_runs(rng: np.random.Generator, n_days: int, n_stocks: int, event_start: int,
+                event_idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The policy shock: in_run [time, stock] True on each event stock's one-price limit-up days
+    (a run of RUN_LENGTHS days from ``event_start``), and ordinary [time, stock] False where the
+    prediction concerns the shock (from the day before the event date to the end of the run)."""
     runs = {i: int(rng.choice(RUN_LENGTHS)) for i in event_idx}
-    in_run = np.zeros((T, N), dtype=bool)
-    if e_pos < T:
+    in_run = np.zeros((n_days, n_stocks), dtype=bool)
+    ordinary = np.ones((n_days, n_stocks), dtype=bool)
+    if event_start < n_days:
         for i, L in runs.items():
-            in_run[e_pos:e_pos + L, i] = True
-            ordinary[e_pos - 1:e_pos + L, i] = False
+            in_run[event_start:event_start + L, i] = True
+            ordinary[event_start - 1:event_start + L, i] = False
+    return in_run, ordinary
 
-    leader = np.full(N, -1)
-    for a, b in edges:
-        leader[b] = a
-    followers = leader >= 0
-    hazard = {j: (RUN_LENGTHS > j).sum() / max((RUN_LENGTHS >= j).sum(), 1) for j in range(1, 9)}
 
+@dataclass
+class _Path:
+    """The simulated [time, stock] paths and the truth known at each close."""
+
+    r: np.ndarray      # log return from the close of t - 1 to the close of t
+    logc: np.ndarray   # log close
+    logv: np.ndarray   # log volume (whole lots)
+    mu: np.ndarray     # mean of tomorrow's log return, known at the close of t
+    sigma: np.ndarray  # scale of tomorrow's log return, known at the close of t
+    p_up: np.ndarray   # P(close[t+1] > close[t] | all known at the close of t)
+
+
+def _simulate_path(shocks: _Shocks, coef: dict[str, float], garch, limit: float,
+                   leader: np.ndarray, lead_strength: float, lag: int, in_run: np.ndarray,
+                   event_start: int, event_idx: list[int]) -> _Path:
+    """Step the market one close at a time: features -> mu, sigma, p_up -> tomorrow's return,
+    close and volume."""
+    T, N = shocks.z.shape
+    nan = np.full((T, N), np.nan)
+    path = _Path(r=np.zeros((T, N)), logc=np.zeros((T, N)), logv=np.zeros((T, N)),
+                 mu=nan.copy(), sigma=nan.copy(), p_up=nan.copy())
+    path.logc[0] = shocks.log_close0
+    path.logv[0] = np.log(np.round(np.exp(shocks.base_volume) / 100) * 100)
+    lo, hi = np.log(1 - limit), np.log(1 + limit)
+    alpha, beta = garch
+    omega = shocks.level**2 * (1 - alpha - beta)
+    var, x_vol = shocks.level**2, np.zeros(N)
     for t in range(T - 1):
-        # --- features at the close of t (the definitions of companion.features) ---
-        ret_1 = r[t] if t >= 1 else np.full(N, np.nan)
-        ret_5 = logc[t] - logc[t - 5] if t >= 5 else np.full(N, np.nan)
-        if t >= VOLUME_WINDOW - 1:
-            v = np.exp(logv[t - VOLUME_WINDOW + 1:t + 1])
-            vr = v[-1] / v.mean(axis=0)
-        else:
-            vr = np.ones(N)
-        m = coef["ret_1"] * np.nan_to_num(ret_1) + coef["ret_5"] * np.nan_to_num(ret_5) + \
-            coef["volume_ratio"] * (vr - 1)
-        if t >= lag - 1:
-            m = m + followers * lead_strength * r[t - lag + 1, np.maximum(leader, 0)]
-        mu[t], sig[t] = m, np.sqrt(var)
-        p_ord = 1 - noise.cdf(-m / sig[t])
-        p_up[t] = p_ord
-        # --- tomorrow ---
-        step = np.clip(m + sig[t] * z[t + 1], lo, hi)
+        m = _expected_return(path, t, coef, leader, lead_strength, lag)
+        path.mu[t], path.sigma[t] = m, np.sqrt(var)
+        p_ord = 1 - shocks.noise.cdf(-m / path.sigma[t])
+        path.p_up[t] = p_ord
+        step = np.clip(m + path.sigma[t] * shocks.z[t + 1], lo, hi)
         if in_run[t + 1].any():
             step = np.where(in_run[t + 1], hi, step)
         for i in event_idx:  # the oracle knows a run has started, not how long it lasts
             if in_run[t, i]:
-                j = int(in_run[e_pos:t + 1, i].sum())
-                p_up[t, i] = hazard[j] + (1 - hazard[j]) * p_ord[i]
-        r[t + 1] = step
-        logc[t + 1] = logc[t] + step
+                j = int(in_run[event_start:t + 1, i].sum())
+                path.p_up[t, i] = RUN_HAZARD[j] + (1 - RUN_HAZARD[j]) * p_ord[i]
+        path.r[t + 1] = step
+        path.logc[t + 1] = path.logc[t] + step
         e = step - m
         var = omega + alpha * e**2 + beta * var
         # volume: persistent, higher on big moves, tiny on one-price days (nobody sells)
-        x_vol = 0.7 * x_vol + 0.25 * vol_noise[t + 1] + 0.6 * (np.abs(step) / level - 0.8) * 0.3
-        wanted = np.exp(base_volume + x_vol + np.where(in_run[t + 1], np.log(0.08), 0.0))
+        x_vol = 0.7 * x_vol + 0.25 * shocks.volume[t + 1] + \
+            0.6 * (np.abs(step) / shocks.level - 0.8) * 0.3
+        wanted = np.exp(shocks.base_volume + x_vol + np.where(in_run[t + 1], np.log(0.08), 0.0))
         # traded in whole lots of 100 shares; the truth uses the rounded volume, as the features do
-        logv[t + 1] = np.log(np.maximum(np.round(wanted / 100), 1) * 100)
+        path.logv[t + 1] = np.log(np.maximum(np.round(wanted / 100), 1) * 100)
+    return path
 
-    # --- prices from the path ---
-    close = np.exp(logc)
+
+def _expected_return(path: _Path, t: int, coef: dict[str, float], leader: np.ndarray,
+                     lead_strength: float, lag: int) -> np.ndarray:
+    """mu[t]: [stock], from the features at the close of t (the definitions of companion.features)
+    and, for followers, the leader's return lag - 1 days earlier."""
+    N = path.r.shape[1]
+    ret_1 = path.r[t] if t >= 1 else np.full(N, np.nan)
+    ret_5 = path.logc[t] - path.logc[t - 5] if t >= 5 else np.full(N, np.nan)
+    if t >= TRAILING_DAYS - 1:
+        v = np.exp(path.logv[t - TRAILING_DAYS + 1:t + 1])
+        vr = v[-1] / v.mean(axis=0)
+    else:
+        vr = np.ones(N)
+    m = coef["ret_1"] * np.nan_to_num(ret_1) + coef["ret_5"] * np.nan_to_num(ret_5) + \
+        coef["volume_ratio"] * (vr - 1)
+    if t >= lag - 1:
+        followers = leader >= 0
+        m = m + followers * lead_strength * path.r[t - lag + 1, np.maximum(leader, 0)]
+    return m
+
+
+def _candles(path: _Path, ohlc_noise: np.ndarray, in_run: np.ndarray,
+             limit: float) -> dict[str, np.ndarray]:
+    """Open, high, low, close, previous close and volume [time, stock] from the simulated path,
+    inside the day's price limits; on one-price days all four prices equal the close."""
+    lo, hi = np.log(1 - limit), np.log(1 + limit)
+    r = path.r
+    scale = _sig_fill(path.sigma)
+    close = np.exp(path.logc)
     prev = np.vstack([close[:1], close[:-1]])
-    opening = prev * np.exp(np.clip(0.3 * r + 0.4 * sig_fill(sig) * (ohlc_noise[:, 0] - 0.8), lo, hi))
+    opening = prev * np.exp(np.clip(0.3 * r + 0.4 * scale * (ohlc_noise[:, 0] - 0.8), lo, hi))
     opening = np.clip(opening, prev * (1 - limit), prev * (1 + limit))
-    high = np.minimum(np.maximum(opening, close) * np.exp(0.5 * sig_fill(sig) * ohlc_noise[:, 1]),
+    high = np.minimum(np.maximum(opening, close) * np.exp(0.5 * scale * ohlc_noise[:, 1]),
                       prev * (1 + limit))
-    low = np.maximum(np.minimum(opening, close) * np.exp(-0.5 * sig_fill(sig) * ohlc_noise[:, 2]),
+    low = np.maximum(np.minimum(opening, close) * np.exp(-0.5 * scale * ohlc_noise[:, 2]),
                      prev * (1 - limit))
-    one_price = in_run
-    opening, high, low = (np.where(one_price, close, a) for a in (opening, high, low))
-    volume = np.round(np.exp(logv))  # already whole lots; round away the float error of exp(log)
+    opening, high, low = (np.where(in_run, close, a) for a in (opening, high, low))
+    volume = np.round(np.exp(path.logv))  # already whole lots; round away the float error of exp(log)
+    return {"open": opening, "high": high, "low": low, "close": close, "preclose": prev,
+            "volume": volume}
 
-    keep = slice(B, T)
-    n_days = len(calendar)
+
+def _price_frame(calendar: pd.DatetimeIndex, codes: list[str],
+                 candles: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The tidy frame of `companion.market.load_prices` from [date, stock] candles."""
     frame = pd.DataFrame({
-        "date": np.repeat(calendar.to_numpy(), N),
-        "code": np.tile(codes, n_days),
-        "open": opening[keep].ravel(), "high": high[keep].ravel(), "low": low[keep].ravel(),
-        "close": close[keep].ravel(), "volume": volume[keep].ravel(),
+        "date": np.repeat(calendar.to_numpy(), len(codes)),
+        "code": np.tile(codes, len(calendar)),
+        **{col: candles[col].ravel() for col in ("open", "high", "low", "close", "volume")},
     })
     frame["amount"] = frame["volume"] * frame[["open", "high", "low", "close"]].mean(axis=1)
-    frame["preclose"] = prev[keep].ravel()
+    frame["preclose"] = candles["preclose"].ravel()
     frame["adj_factor"] = 1.0
     for col in ("open", "high", "low", "close"):
         frame["adj_" + col] = frame[col]
-
-    def grid(a):
-        return pd.DataFrame(a[keep], index=pd.DatetimeIndex(calendar, name="date"),
-                            columns=pd.Index(codes, name="code"))
-
-    effects = _standardised_effects(coef, r[keep], logc[keep], volume[keep])
-    return SyntheticMarket(
-        prices=frame, p_up=grid(p_up), feature_effects=effects,
-        informative_features=[f for f in FEATURES if effects[f] != 0.0],
-        lead_lag=[(codes[a], codes[b], lag) for a, b in edges],
-        event_date=event_date, event_codes=[codes[i] for i in event_idx],
-        coefficients=coef, mu=grid(mu), sigma=grid(sig), ordinary=grid(ordinary), seed=seed,
-    )
+    return frame
 
 
-def sig_fill(sig: np.ndarray) -> np.ndarray:
+def _sig_fill(sig: np.ndarray) -> np.ndarray:
     """The scale of day t's move is the sigma known at t - 1; fill the first row."""
     out = np.vstack([sig[:1], sig[:-1]])
     return np.nan_to_num(out, nan=float(np.nanmean(sig)))
 
 
-def _standardised_effects(coef: dict[str, float], r: np.ndarray, logc: np.ndarray,
+def _standardized_effects(coef: dict[str, float], r: np.ndarray, logc: np.ndarray,
                           volume: np.ndarray) -> dict[str, float]:
     """coefficient x standard deviation of the feature over the simulated stock-days."""
     ret_5 = logc[5:] - logc[:-5]
     v = pd.DataFrame(volume)
-    vr = (v / v.rolling(VOLUME_WINDOW).mean()).to_numpy()
+    vr = (v / v.rolling(TRAILING_DAYS).mean()).to_numpy()
     spread = {"ret_1": np.nanstd(r[1:]), "ret_5": np.nanstd(ret_5), "volume_ratio": np.nanstd(vr)}
     return {f: float(coef.get(f, 0.0) * spread.get(f, 0.0)) for f in FEATURES}

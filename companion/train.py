@@ -17,7 +17,6 @@ import time
 import warnings
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 import torch
 from torch import nn
@@ -25,6 +24,11 @@ from tqdm.auto import tqdm
 
 from companion.checks import check_int, check_real
 from companion.device import resolve_device
+from companion.predict import (
+    as_float_tensor,
+    batch_proba,
+    predict_proba,  # noqa: F401 (the same object: chapters import it from here)
+)
 
 
 def _progress_on(progress: bool | None) -> bool:
@@ -32,23 +36,6 @@ def _progress_on(progress: bool | None) -> bool:
     if progress is None:
         return os.environ.get("COMPANION_PROGRESS", "1").strip() not in ("0", "false", "no")
     return bool(progress)
-
-
-def _as_tensor(a, name: str) -> torch.Tensor:
-    """A float32 CPU tensor, refusing NaN (which would silently turn every loss into NaN)."""
-    t = torch.as_tensor(np.asarray(a) if not isinstance(a, torch.Tensor) else a)
-    t = t.detach().to("cpu", torch.float32)
-    if t.numel() == 0 or t.shape[0] == 0:
-        raise ValueError(f"{name} is empty (shape {tuple(t.shape)}): there is nothing to train on. "
-                         "Check the date range and the lookback of the windows.")
-    n_nan, n_inf = int(torch.isnan(t).sum()), int(torch.isinf(t).sum())
-    if n_inf:
-        raise ValueError(f"{name} holds {n_inf} infinite value(s) out of {t.numel()} (a division by "
-                         "zero upstream?); drop or fix them before training.")
-    if n_nan:
-        raise ValueError(f"{name} holds {n_nan} NaN value(s) out of {t.numel()}; drop or fill them "
-                         "before training (make_windows drops samples with missing values).")
-    return t
 
 
 def _check_binary(y: torch.Tensor | None, name: str) -> None:
@@ -72,22 +59,11 @@ def _unpack(data, name: str) -> tuple[torch.Tensor, torch.Tensor]:
     else:
         raise TypeError(f"{name} must be Windows (with .X and .y) or an (X, y) tuple, "
                         f"got {type(data).__name__}.")
-    X, y = _as_tensor(X, f"{name} X"), _as_tensor(y, f"{name} y")
+    X, y = as_float_tensor(X, f"{name} X"), as_float_tensor(y, f"{name} y")
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"{name}: X and y must have the same number of samples, "
                          f"got X {tuple(X.shape)} and y {tuple(y.shape)}.")
     return X, y
-
-
-def _inputs(X) -> torch.Tensor:
-    """Inputs only: Windows, an array or a tensor."""
-    return _as_tensor(X.X if hasattr(X, "X") else X, "X")
-
-
-def _model_device(model: nn.Module) -> torch.device:
-    """Where the model's parameters live (the CPU for a model without parameters)."""
-    first = next(iter(model.parameters()), None)
-    return first.device if first is not None else torch.device("cpu")
 
 
 def _default_loss(output, y: torch.Tensor) -> torch.Tensor:
@@ -102,13 +78,6 @@ def _default_loss(output, y: torch.Tensor) -> torch.Tensor:
     return nn.functional.binary_cross_entropy_with_logits(output, y)
 
 
-def _probabilities(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """P(up) for a batch: the model's own ``predict_proba`` if it has one, else sigmoid(logit)."""
-    if hasattr(model, "predict_proba"):
-        return model.predict_proba(x)
-    return torch.sigmoid(model(x))
-
-
 def _evaluate(model, X, y, loss_fn, batch_size, device) -> tuple[float, float]:
     """Mean loss and accuracy (p >= 0.5 counts as up) on one data set, without gradients."""
     model.eval()
@@ -119,9 +88,10 @@ def _evaluate(model, X, y, loss_fn, batch_size, device) -> tuple[float, float]:
             yb = y[start:start + batch_size].to(device)
             out = model(xb)
             total += float(loss_fn(out, yb)) * xb.shape[0]
-            p = model.predict_proba(xb) if hasattr(model, "predict_proba") else (
-                torch.sigmoid(out) if isinstance(out, torch.Tensor) else None)
-            if isinstance(p, torch.Tensor) and p.shape == yb.shape:
+            # A custom loss may train a model without P(up) (e.g. a pair on returns): no accuracy.
+            readable = callable(getattr(model, "predict_proba", None)) or isinstance(out, torch.Tensor)
+            p = batch_proba(model, xb, output=out) if readable else None
+            if p is not None and p.shape == yb.shape:
                 correct += float(((p >= 0.5).float() == yb).float().sum())
                 count += yb.numel()
     accuracy = correct / count if count else float("nan")
@@ -282,24 +252,3 @@ def _one_epoch(model, X, y, loss_fn, optimiser, batch_size, order_rng, grad_clip
         optimiser.step()
         total += loss.item() * idx.shape[0]
     return total / X.shape[0]
-
-
-def predict_proba(model: nn.Module, X, *, batch_size: int = 1024,
-                  device: torch.device | str | None = None) -> np.ndarray:
-    """P(up) for every sample, as a NumPy array shaped like the targets (e.g. ``[samples, stock]``).
-
-    Uses ``model.predict_proba(x)`` when the model defines it (heads with uncertainty do), else
-    ``sigmoid(model(x))``. ``X`` is Windows, an array or a tensor; ``device`` defaults to where the
-    model already is. The model is left in evaluation mode.
-    """
-    X = _inputs(X)
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    if device is not None:
-        model.to(resolve_device(device))
-    device = _model_device(model)
-    model.eval()
-    parts = []
-    with torch.no_grad():
-        for start in range(0, X.shape[0], batch_size):
-            parts.append(_probabilities(model, X[start:start + batch_size].to(device)).float().cpu())
-    return torch.cat(parts).numpy()

@@ -272,10 +272,3 @@ class Standardizer:
     def fit_transform(self, X):
         return self.fit(X).transform(X)
 
-
-def standardized_split(w: Windows, **split) -> tuple[Windows, Windows, Windows]:
-    """`chronological_split` (same arguments), then every part standardised with the statistics of
-    the training part only: the usual preparation, in one call."""
-    tr, va, te = chronological_split(w, **split)
-    scaler = Standardizer().fit(tr)
-    return scaler.transform(tr), scaler.transform(va), scaler.transform(te)

@@ -13,7 +13,7 @@ BOE = "000725.SZ"
 
 
 def snapshot(acc: Account):
-    return (acc.cash, copy.deepcopy(acc.tranches), acc.fees_paid, acc.realised_pnl,
+    return (acc.cash, copy.deepcopy(acc.tranches), acc.fees_paid, acc.realized_pnl,
             len(acc.fills), acc.last_date)
 
 
@@ -63,7 +63,7 @@ def test_t_plus_1_and_odd_lot_sells():
     assert acc.shares(BOE) == 100
     # an odd remainder (e.g. from a bonus issue) must be sold whole
     acc.tranches[BOE][0][1] = 150
-    acc.realised_pnl -= 50 * 4.00  # keep the identity: the 50 bonus shares "cost" nothing here
+    acc.realized_pnl -= 50 * 4.00  # keep the identity: the 50 bonus shares "cost" nothing here
     with pytest.raises(OrderRejected, match="odd lot") as err:
         acc.sell(BOE, 30, 4.00, "2017-03-06", preclose=4.00)
     assert err.value.reason == "odd_lot"

@@ -2,16 +2,10 @@
 
 import numpy as np
 import pytest
-import torch
 from scipy.special import expit
 from sklearn.metrics import log_loss
 
-from companion.calibration import (
-    TemperatureScaled,
-    TemperatureScaler,
-    filter_vs_random,
-    fit_temperature,
-)
+from companion.calibration import TemperatureScaler, filter_vs_random
 
 
 def _overconfident(n=4000, t_true=2.5, seed=0):
@@ -23,7 +17,7 @@ def _overconfident(n=4000, t_true=2.5, seed=0):
 
 def test_temperature_recovers_the_overconfidence():
     logits, y = _overconfident()
-    t = fit_temperature(logits, y)
+    t = TemperatureScaler().fit(logits, y).temperature
     assert t == pytest.approx(2.5, rel=0.15)
 
 
@@ -39,19 +33,15 @@ def test_temperature_scaling_lowers_log_loss_and_keeps_decisions():
 
 def test_temperature_minimises_log_loss_against_a_grid():
     logits, y = _overconfident(seed=2, t_true=0.6)
-    t = fit_temperature(logits, y)
+    t = TemperatureScaler().fit(logits, y).temperature
     grid = np.linspace(0.2, 3, 281)  # step 0.01
     losses = [log_loss(y, expit(logits / g)) for g in grid]
     assert t == pytest.approx(grid[int(np.argmin(losses))], abs=0.011)
 
 
-def test_scaler_unfitted_and_wrapper():
+def test_scaler_unfitted():
     with pytest.raises(RuntimeError, match="not fitted"):
         TemperatureScaler().transform([0.0])
-    model = torch.nn.Linear(3, 1)
-    wrapped = TemperatureScaled(model, 2.0)
-    x = torch.randn(5, 3)
-    torch.testing.assert_close(wrapped.predict_proba(x), torch.sigmoid(model(x) / 2.0))
 
 
 def test_filter_vs_random_detects_a_good_filter_and_not_a_random_one():
@@ -72,3 +62,12 @@ def test_filter_vs_random_empty_and_shape_errors():
     assert np.isnan(filter_vs_random([1, 0], [0.6, 0.4], [False, False])["accuracy"])
     with pytest.raises(ValueError, match="one value per prediction"):
         filter_vs_random([1, 0], [0.6, 0.4], [True])
+
+
+def test_temperature_bounds_are_checked_when_the_scaler_is_made():
+    with pytest.raises(ValueError, match="upper temperature must be above"):
+        TemperatureScaler(bounds=(2.0, 1.0))
+    with pytest.raises(TypeError, match="a pair"):
+        TemperatureScaler(bounds="0.05-20")
+    logits, y = _overconfident(t_true=2.5)
+    assert TemperatureScaler(bounds=(0.05, 1.5)).fit(logits, y).temperature == pytest.approx(1.5, abs=1e-3)

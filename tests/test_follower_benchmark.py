@@ -27,7 +27,7 @@ def test_score_matches_sklearn_and_wilson():
 def test_every_variant_keeps_the_same_test_period():
     tests = {}
     for val in (0.15, 0.30):
-        *_, te = bench.synthetic_data(0, 3, lookback=20, val=val, standardise=True)
+        *_, te = bench.synthetic_data(0, 3, lookback=20, val=val, standardize=True)
         tests[val] = te.dates
     assert tests[0.15].equals(tests[0.30])
     with pytest.raises(KeyError):

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion import features, market, train, validation, windows
-from companion.calibration import TemperatureScaler, fit_temperature, probability_to_logit
+from companion.calibration import TemperatureScaler, probability_to_logit
 from companion.device import resolve_device
 from companion.losses import HeteroscedasticBCE, gaussian_nll
 from companion.market import PriceDataError, read_price_csv, units_note
@@ -132,16 +132,16 @@ def test_sharpe_of_constant_returns_is_nan_with_a_warning(n, value):
         assert validation.sharpe_ratio(np.zeros(50)) == 0.0  # never traded: no return, no risk
 
 
-def test_fit_temperature_warns_on_probabilities_and_fit_proba_does_not():
+def test_temperature_fit_warns_on_probabilities_and_fit_proba_does_not():
     rng = np.random.default_rng(0)
     p = rng.uniform(0.3, 0.9, 200)
     y = (rng.random(200) < p).astype(float)
     with pytest.warns(UserWarning, match="look like probabilities.*fit_proba"):
-        fit_temperature(p, y)
+        TemperatureScaler().fit(p, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         TemperatureScaler().fit_proba(np.clip(p, 0.5, 0.7), y)  # logits in [0, 0.85]: no warning
-        fit_temperature(probability_to_logit(p), y)
+        TemperatureScaler().fit(probability_to_logit(p), y)
 
 
 def test_heteroscedastic_bce_refuses_a_negative_sigma():
@@ -218,11 +218,11 @@ def test_probabilities_passed_as_logits_are_flagged_and_logits_are_not(p, outsid
     p = np.array(p)
     y = (np.random.default_rng(seed).random(len(p)) < 0.5).astype(float)
     with pytest.warns(UserWarning, match="look like probabilities"):
-        fit_temperature(p, y)
+        TemperatureScaler().fit(p, y)
     logits = np.r_[p, outside]  # one value outside [0, 1]: cannot be probabilities
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        t = fit_temperature(logits, np.r_[y, 1.0])
+        t = TemperatureScaler().fit(logits, np.r_[y, 1.0]).temperature
         TemperatureScaler().fit_proba(p, y)
     assert 0.05 <= t <= 20.0
 

@@ -140,3 +140,9 @@ def test_scales_to_hundreds_of_stocks():
     m = market.simulate_market(seed=0, n_stocks=120)
     assert m.codes[0] == "SIM000" and len(m.codes) == 120
     assert len(m.lead_lag) == 24 and m.prices.shape[0] == 120 * 732  # 2015-01-05 .. 2017-12-29, no suspensions
+
+
+def test_simulate_market_names_missing_coefficients():
+    # A partial dict once failed deep inside with KeyError: 'ret_5'.
+    with pytest.raises(ValueError, match=r"lacks \['ret_5', 'volume_ratio'\].*0\.0 for no effect"):
+        market.simulate_market(seed=0, coefficients={"ret_1": 0.01})

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from companion.prose import Shown, choose, interval, pct, show, verdict
+from companion.prose import Shown, choose, interval, pct, show, tally, translate_tally, verdict
 
 
 def test_the_shown_text_has_no_quotes():
@@ -81,3 +81,27 @@ def test_verdict_takes_numpy_and_refuses_reversed_or_meaningless_ends():
         verdict(float("nan"), 0.5, 0.5, **WORDS)
     with pytest.raises(TypeError):
         verdict(0.4, 0.6, 0.5, "beats", "close", "loses")   # the phrases are named, never positional
+
+
+SEEDS = dict(none="none of the {n} seeds", some="{k} of the {n} seeds", every="all {n} seeds")
+
+
+@pytest.mark.parametrize(("k", "said"), [(0, "none of the 5 seeds"), (3, "3 of the 5 seeds"),
+                                         (5, "all 5 seeds"), (np.int64(1), "1 of the 5 seeds")])
+def test_tally_says_none_and_all_in_words(k, said):
+    assert repr(tally(k, 5, **SEEDS)) == said
+
+
+@pytest.mark.parametrize("k", [-1, 6, 2.5])
+def test_tally_refuses_a_count_outside_zero_to_n(k):
+    with pytest.raises(ValueError, match="whole number from 0 to n"):
+        tally(k, 5, **SEEDS)
+
+
+def test_translate_tally_fills_the_translated_phrase():
+    chinese = {"none of the {n} seeds": "{n} 个随机种子无一", "{k} of the {n} seeds": "{n} 个随机种子中有 {k} 个",
+               "all {n} seeds": "{n} 个随机种子全都", "helps": "有帮助"}
+    for k, said in [(0, "5 个随机种子无一"), (3, "5 个随机种子中有 3 个"), (5, "5 个随机种子全都")]:
+        assert translate_tally(str(tally(k, 5, **SEEDS)), chinese) == said
+    assert translate_tally("3 of the 5 cats", chinese) is None
+    assert translate_tally("helps", chinese) is None

@@ -1,6 +1,7 @@
 """The student download (tools/student_kit.py): every chapter, no solution, and what the chapters read."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -83,3 +84,16 @@ def test_book_is_refused_in_the_download_before_any_set_up(kit):
     ran = subprocess.run([sys.executable, "tools/setup_course.py", "book"], cwd=kit, capture_output=True, text=True)
     assert ran.returncode == 1 and "course repository" in ran.stderr
     assert not (kit / ".venv").exists(), "it started a set-up it could not use"
+
+
+def test_chapter_times_lists_the_book_chapters_and_imports_in_the_download(kit):
+    """`python -m benchmarks.chapter_times` (shipped in the download) needs neither tests/ nor
+    _toc.yml, and times exactly the chapters of the book."""
+    from benchmarks import chapter_times
+
+    assert chapter_times.chapters() == [p for p in toc_notebooks() if p.startswith("notebooks/")]
+    code = "import benchmarks.chapter_times as c; print(len(c.chapters()), c.ROOT)"
+    ran = subprocess.run([sys.executable, "-c", code], cwd=kit, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(kit)})
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == [str(len(CHAPTERS)), str(kit)]

@@ -39,7 +39,7 @@ def seed() -> str:
 
 def test_every_page_has_a_complete_catalog():
     missing = [p for p in pages() if not (CATALOGS / f"{p}.po").exists()]
-    assert not missing, f"pages without a Chinese catalog: {missing} (run `make catalogs`)"
+    assert not missing, f"pages without a Chinese catalog: {missing} (run `make translation`)"
     problems = [p for po in sorted(CATALOGS.rglob("*.po")) for p in catalog_problems(po)]
     assert not problems, "\n".join(problems)
 
@@ -119,7 +119,7 @@ def test_catalogs_are_in_step_with_the_english_sources(tmp_path):
 
     pot = extract(tmp_path / "gettext")
     drift = catalog_drift(pot, CATALOGS)
-    assert not drift, "\n".join(drift) + "\nRun `make catalogs` and translate the new or fuzzy entries."
+    assert not drift, "\n".join(drift) + "\nRun `make translation` and translate the new or fuzzy entries it names."
     # ... and it can fail: change one English message, and it is reported.
     changed = tmp_path / "changed"
     shutil.copytree(pot, changed)

@@ -125,7 +125,7 @@ def catalog_problems(path: Path) -> list[str]:
     for message in catalog:
         if not message.id:
             continue
-        where = f"{path}: {message.id!r:.70}"
+        where = f"{path}:{message.lineno}: {message.id!r:.70}"
         if message.fuzzy:
             problems.append(f"{where}: fuzzy (the English changed: check the translation, drop the flag)")
         elif not message.string:

@@ -40,17 +40,17 @@ def load_catalog(page: str) -> dict[str, str]:
     or of values.po (page "values")."""
     path = CATALOGS / f"{page}.po"
     if not path.exists():
-        raise SystemExit(f"No catalog {path.relative_to(ROOT)}: run `make catalogs` and translate it.")
+        raise SystemExit(f"No catalog {path.relative_to(ROOT)}: run `make translation` and translate it.")
     with open(path, "rb") as handle:
         return {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
 
 
 # The helpers of companion.prose whose string arguments are words the prose prints.
-WORD_HELPERS = ("choose", "show", "verdict")
+WORD_HELPERS = ("choose", "show", "tally", "verdict")
 
 
 def verdict_literals(code: str) -> list[ast.Constant]:
-    """The string literals `code` gives companion.prose.choose, show or verdict, by position or by
+    """The string literals `code` gives companion.prose.choose, show, tally or verdict, by position or by
     keyword (verdict's reached=, close=, not_reached=): the words a verdict prints."""
     try:
         tree = ast.parse(code)

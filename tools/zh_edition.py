@@ -1,7 +1,8 @@
 """The Chinese edition (中文版): built from the English sources and the catalogs in locales/.
 
     python -m tools.zh_edition stage      # _build/zh/src: the book's sources, chapters as executed
-    python -m tools.zh_edition catalogs   # refresh locales/zh_CN/*.po from the English sources
+    python -m tools.zh_edition sync       # make translation: locales/zh_CN/*.po merged from the
+                                          # English sources (nothing executed), checked; student-zh/
     python -m tools.zh_edition build      # the Chinese book into _build/html/zh/
 
 Both editions show the numbers of one execution. The English build executes every chapter (inline,
@@ -17,6 +18,7 @@ translation, and so does the Chinese build.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -28,6 +30,8 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from companion.prose import translate_tally
+from tools import po_check, translate_notebook
 from tools.student_kit import toc_files
 from tools.translate_notebook import EVAL_ROLE, WORD, verdict_literals
 
@@ -46,6 +50,7 @@ RECORDED = BUILD / "editions" / "eval.json"   # written by the English build (bo
 SEARCH_TERMS = LOCALES / "zh_CN" / "search_terms.txt"
 SEARCH_DICT = BUILD / "zh" / "search_dict.txt"
 SEARCH_BAR_ZH = "搜索本书……"
+CATALOG_DIR = LOCALES / LANGUAGE / "LC_MESSAGES"
 VALUES = "values"   # the catalog of the words {eval} roles print: locales/zh_CN/LC_MESSAGES/values.po
 # What the Chinese build reads besides the pages themselves.
 SHARED = ["_toc.yml", "book/_ext", "book/_static", "book/references.bib", "LICENSE", "LICENSE-TEXT.md", "CITATION.cff"]
@@ -122,10 +127,39 @@ def as_rendered(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def stage(translate: bool = True) -> Path:
-    """_build/zh/src: every page of _toc.yml, the chapters as the English build executed them."""
+# A 1x1 white PNG: what an unexecuted figure cell shows while its messages are extracted.
+PLACEHOLDER_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAsTj2FAAAAABJRU5ErkJggg=="
+
+
+def with_placeholder_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The unexecuted chapter, each figure cell given a placeholder image as its only output.
+
+    A figure's caption and alt text live in its cell's metadata (mystnb.figure, mystnb.image), but
+    myst-nb renders them, and Sphinx extracts them, only beside an image output. Every other
+    message of a chapter is in its Markdown cells: so the chapter's messages are extracted without
+    executing it, and a changed sentence is in the catalogs within seconds.
+    """
+    image = nbformat.v4.new_output("display_data", data={"image/png": PLACEHOLDER_PNG, "text/plain": "<Figure>"})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [image] if {"figure", "image"} & set(cell.metadata.get("mystnb", {})) else []
+    return nb
+
+
+def _staged_notebook(page: str, executed: bool) -> nbformat.NotebookNode:
+    if executed:
+        return as_rendered(nbformat.read(EXECUTED / (page + ".ipynb"), as_version=4))
+    return with_placeholder_figures(nbformat.read(_source_of(page), as_version=4))
+
+
+def stage(translate: bool = True, executed: bool = True) -> Path:
+    """_build/zh/src: every page of _toc.yml, the chapters as the English build executed them.
+
+    executed=False: the chapters as their sources, figures as placeholders (enough to extract the
+    messages; no English build needed).
+    """
     missing = [p for p in pages() if _source_of(p).suffix == ".ipynb" and not (EXECUTED / (p + ".ipynb")).exists()]
-    if missing:
+    if missing and executed:
         raise SystemExit(f"No executed copy of {', '.join(missing)} in {EXECUTED.relative_to(ROOT)}/: "
                          "build the English book first (make book).")
     shutil.rmtree(STAGE, ignore_errors=True)
@@ -134,7 +168,7 @@ def stage(translate: bool = True) -> Path:
         target = STAGE / (page + source.suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".ipynb":
-            nbformat.write(as_rendered(nbformat.read(EXECUTED / (page + ".ipynb"), as_version=4)), target)
+            nbformat.write(_staged_notebook(page, executed), target)
         else:
             shutil.copy2(source, target)
     for shared in SHARED:
@@ -162,12 +196,14 @@ def _jupyter_book(*args: str) -> None:
 
 
 def extract(pot: Path = BUILD / "zh" / "gettext") -> Path:
-    """The English messages as gettext templates in `pot`: one .pot per page, and values.pot."""
-    stage(translate=False)
+    """The English messages as gettext templates in `pot`: one .pot per page, and values.pot.
+    Nothing is executed: the chapters are read as their sources (stage(executed=False))."""
+    stage(translate=False, executed=False)
     scratch = pot.parent / f"{pot.name}-out"
     shutil.rmtree(pot, ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
-    _jupyter_book("--path-output", str(scratch), "--builder", "custom", "--custom-builder", "gettext")
+    # -qq: only the messages matter here; the English build (-W) reports the pages' warnings.
+    _jupyter_book("--path-output", str(scratch), "--builder", "custom", "--custom-builder", "gettext", "-qq")
     shutil.move(scratch / "_build" / "gettext", pot)
     shutil.rmtree(scratch)
     write_values_pot(pot)
@@ -178,9 +214,11 @@ def catalogs() -> None:
     """Merge the English messages into locales/zh_CN/LC_MESSAGES/*.po (sphinx-intl marks changed
     messages fuzzy and adds new ones empty; tools.po_check lists what is left to translate)."""
     pot = extract()
-    subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-d", str(LOCALES),
-                    "-l", LANGUAGE, "-w", "76"], check=True)
-    for po in sorted((LOCALES / LANGUAGE / "LC_MESSAGES").rglob("*.po")):
+    merged = subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-d", str(LOCALES),
+                             "-l", LANGUAGE, "-w", "76"], check=True, capture_output=True, text=True)
+    # One line per catalog; only those that changed are news.
+    print("".join(line + "\n" for line in merged.stdout.splitlines() if not line.startswith("Not Changed")), end="")
+    for po in sorted(CATALOG_DIR.rglob("*.po")):
         _drop_obsolete(po)
 
 
@@ -218,13 +256,48 @@ def value_messages() -> dict[str, list[str]]:
             for code in codes:
                 for words in chosen_words(code):
                     found.setdefault(words, []).append(page)
+    for text, origins in recorded_words(phrases={words: words for words in found}).items():
+        found.setdefault(text, []).extend(origins)
+    return found
+
+
+def recorded_words(phrases: dict[str, str]) -> dict[str, list[str]]:
+    """The word-bearing texts the English build recorded, each with its roles ("page: {eval}`code`").
+
+    A text a `tally` phrase of ``phrases`` printed ("3 of the 5 seeds") is left out: the phrase
+    ("{k} of the {n} seeds") is its translation. Without an English build (no eval.json), those
+    values.po already lists: they stay as they are until `make book` records the roles again.
+    """
     if not RECORDED.exists():
-        raise SystemExit(f"{RECORDED} is missing: build the English book first (make book).")
-    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
-    for page, values in recorded.items():
+        return recorded_in_values_po()
+    found: dict[str, list[str]] = {}
+    for page, values in json.loads(RECORDED.read_text(encoding="utf-8")).items():
         for expression, text in values.items():
-            if WORD.search(text):
+            # a tally's "3 of the 5 seeds" is translated by its phrase "{k} of the {n} seeds", found above
+            if WORD.search(text) and translate_tally(text, phrases) is None:
                 found.setdefault(text, []).append(f"{page}: {{eval}}`{expression}`")
+    return found
+
+
+def recorded_in_values_po() -> dict[str, list[str]]:
+    """values.po's entries that a recorded role shows, with those roles as write_values_pot wrote
+    them (the catalog wraps a long origin over several comment lines: joined again here)."""
+    path = CATALOG_DIR / f"{VALUES}.po"
+    if not path.exists():
+        return {}
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    starts = tuple(f"{page}: {{eval}}`" for page in pages())
+    found: dict[str, list[str]] = {}
+    for message in catalog:
+        origins: list[str] = []
+        for line in message.auto_comments:
+            if line.startswith(starts) or line in pages():
+                origins.append(line)
+            elif origins:
+                origins[-1] += " " + line
+        if recorded := [origin for origin in origins if origin.startswith(starts)]:
+            found[message.id] = recorded
     return found
 
 
@@ -236,6 +309,55 @@ def write_values_pot(folder: Path) -> Path:
     with open(path, "wb") as handle:
         write_po(handle, catalog, width=0)
     return path
+
+
+def _english_of_translations() -> dict[tuple[Path, str], str]:
+    """{(catalog, Chinese): English} of every translated entry, read before a merge: after it, an
+    entry whose English changed keeps its Chinese, and this names the English it had."""
+    found = {}
+    for po in CATALOG_DIR.rglob("*.po"):
+        with open(po, "rb") as handle:
+            found.update({(po, m.string): m.id for m in read_po(handle) if m.id and m.string})
+    return found
+
+
+def _what_to_edit(before: dict[tuple[Path, str], str]) -> list[str]:
+    """Each fuzzy entry as the contributor edits it: where, the English now and before, the Chinese."""
+    lines = []
+    for po in sorted(CATALOG_DIR.rglob("*.po")):
+        with open(po, "rb") as handle:
+            fuzzy = [m for m in read_po(handle) if m.id and m.fuzzy]
+        for message in fuzzy:
+            lines += [f"{po.relative_to(ROOT)}:{message.lineno}: the English of this entry changed",
+                      f"    English now: {message.id!r}",
+                      f"    English was: {before.get((po, message.string), '(not found)')!r}",
+                      f"    Chinese (of the old English): {message.string!r}"]
+    return lines
+
+
+def sync() -> None:
+    """`make translation`: the catalogs and the Chinese student copies in step with the English
+    sources, without executing a chapter (see CONTRIBUTING.md, "The Chinese edition").
+
+    The contributor changes an English sentence and, in the page's catalog, its entry (msgid: the
+    new English, msgstr: the new Chinese); this merges the English messages into the catalogs,
+    fails naming every entry that is missing, untranslated or fuzzy, and otherwise writes the
+    Chinese student copies (student-zh/).
+    """
+    before = _english_of_translations()
+    catalogs()
+    problems = [p.replace(f"{ROOT}{os.sep}", "") for po in sorted(CATALOG_DIR.rglob("*.po"))
+                for p in po_check.catalog_problems(po)]
+    if problems:
+        raise SystemExit("\n".join([
+            "The Chinese catalogs are not in step with the English sources:", *problems, "", *_what_to_edit(before),
+            "", "Edit each entry above in its .po file: a fuzzy one's msgid is already the new English, so write",
+            "its Chinese in msgstr and delete its line `#, fuzzy`; an untranslated one needs its msgstr; fix",
+            "any other problem as it says. Then run `make translation` again."]))
+    shutil.rmtree(ROOT / "student-zh", ignore_errors=True)
+    translate_notebook.main(str(ROOT / "notebooks"), str(ROOT / "student-zh"))
+    print("The catalogs are in step with the English sources. `make book` next re-executes the chapters "
+          "whose sources changed (English build) and rebuilds the Chinese book and student download.")
 
 
 def build() -> None:
@@ -252,7 +374,7 @@ def build() -> None:
 
 
 if __name__ == "__main__":
-    commands = {"stage": stage, "catalogs": catalogs, "build": build}
+    commands = {"stage": stage, "sync": sync, "build": build}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         raise SystemExit(f"usage: python -m tools.zh_edition {{{'|'.join(commands)}}}")
     commands[sys.argv[1]]()

@@ -28,6 +28,8 @@ from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
+from companion.prose import translate_tally
+
 logger = logging.getLogger(__name__)
 
 WORD = re.compile(r"[A-Za-z]{2,}")   # as tools/translate_notebook.py: a value with a word needs a translation
@@ -72,11 +74,13 @@ class RecordedEval(EvalRoleAny):
             return [], [self.inliner.reporter.error(message, line=self.line)]
         text = recorded[self.text]
         if WORD.search(text):   # words ("helps", "2017-09-01 to 2017-11-17") are translated too
-            if text not in env.app.editions_values:
+            # a tally's phrase ("3 of the 5 seeds") is translated with its counts as placeholders
+            translated = env.app.editions_values.get(text) or translate_tally(text, env.app.editions_values)
+            if translated is None:
                 message = (f"{{eval}}`{self.text}` shows {text!r}, which values.po does not translate: run "
-                           "`make catalogs`, then translate the new entry of values.po.")
+                           "`make translation`, then translate the new entry of values.po.")
                 return [], [self.inliner.reporter.error(message, line=self.line)]
-            text = env.app.editions_values[text]
+            text = translated
         return [nodes.inline(text, text, classes=["output", "text_plain"])], []
 
 
@@ -209,7 +213,7 @@ class RequireTranslation(SphinxTransform):
             translated = isinstance(node, nodes.image) and message in translations
             if message not in known and not translated and WORD.search(message) and not _is_code_or_math(node):
                 short = message if len(message) < 90 else message[:87] + "..."
-                logger.warning(f"no Chinese translation for {short!r}: run `make catalogs`, then translate "
+                logger.warning(f"no Chinese translation for {short!r}: run `make translation`, then translate "
                                f"the new entry of locales/{self.config.language}/LC_MESSAGES/{domain}.po",
                                location=node, type="editions", subtype="untranslated")
 

@@ -99,7 +99,7 @@ def say(template: str, **values) -> Text:
 NOT_ATTEMPTED, PASSED, WRONG, SELF_CHECK = "not attempted", "passed", "wrong", "self-check"
 _HEADINGS = {NOT_ATTEMPTED: say("Not attempted yet"), PASSED: say("Correct"),
              WRONG: say("Not yet"), SELF_CHECK: say("Compare your answer with these points")}
-_COLOURS = {NOT_ATTEMPTED: "#6c757d", PASSED: "#1a7f37", WRONG: "#b35900", SELF_CHECK: "#0969da"}
+_COLORS = {NOT_ATTEMPTED: "#6c757d", PASSED: "#1a7f37", WRONG: "#b35900", SELF_CHECK: "#0969da"}
 
 
 @dataclass
@@ -126,10 +126,10 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         head, *rest = (html.escape(line) for line in self.lines())
-        colour = _COLOURS[self.status]
+        color = _COLORS[self.status]
         body = "".join(f"<div>{line}</div>" for line in rest)
-        return (f'<div class="exercise-feedback" style="border-left:4px solid {colour};'
-                f'padding:4px 10px;margin:4px 0"><strong style="color:{colour}">{head}</strong>'
+        return (f'<div class="exercise-feedback" style="border-left:4px solid {color};'
+                f'padding:4px 10px;margin:4px 0"><strong style="color:{color}">{head}</strong>'
                 f"{body}</div>")
 
     def assert_passed(self) -> Feedback:

@@ -5,8 +5,10 @@ stock, ``[batch, stock, hidden]``) and returns something for each leading positi
 
 - `BayesianHead`: the story's head. ``mu = sigmoid(.)``, ``sigma = softplus(.)``. Trained with BCE on
   ``mu`` only, nothing in the loss touches ``sigma``: its weights keep their random initial values.
-- `HeteroscedasticLogitHead`: a logit mean *and* a logit noise scale, trained by Monte-Carlo
-  sampling of the logit (Kendall & Gal, 2017), so ``sigma`` is in the loss and learns.
+- `HeteroscedasticLogitHead`: a logit mean ``m`` *and* a logit noise scale ``s``, trained by
+  Monte-Carlo sampling of the logit (Kendall & Gal, 2017). ``s`` is in the loss, but for a 0/1
+  target the loss sees ``m`` and ``s`` only through ``m / sqrt(1 + pi * s^2 / 8)``, so the data do
+  not identify ``s`` (chapter 6).
 - `MCDropoutHead`: dropout before the last linear layer, kept on at prediction time and averaged
   over many masks (Gal & Ghahramani, 2016).
 - `GaussianReturnHead`: a mean and a spread of the next return, trained by Gaussian likelihood on
@@ -26,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from companion.checks import check_int, check_real
-from companion.device import resolve_device
+from companion.predict import batch_proba, predict_in_batches
 
 
 def _check_last_dim(h: torch.Tensor, in_features: int, who: str) -> None:
@@ -65,15 +67,20 @@ class BayesianHead(nn.Module):
 
 
 class HeteroscedasticLogitHead(nn.Module):
-    """A Gaussian over the logit: z ~ N(mean(h), sigma(h)^2) (Kendall & Gal, 2017).
+    """A Gaussian over the logit: z ~ N(m(h), s(h)^2) (Kendall & Gal, 2017).
 
-    h: [..., in_features] -> (mean [...], sigma [...]). Train with
-    `companion.losses.HeteroscedasticBCE`, which samples z and scores the average likelihood;
-    a day whose outcome the inputs cannot explain is cheaper with a large sigma, so sigma learns.
+    h: [..., in_features] -> (mean m [...], sigma s [...]). Train with
+    `companion.losses.HeteroscedasticBCE`, which samples z and scores the average likelihood.
+    For a 0/1 target that is the likelihood of the mean probability, E[sigmoid(z)] ~=
+    sigmoid(m / sqrt(1 + pi * s^2 / 8)): the loss sees m and s only through this ratio, so a day
+    whose outcome the inputs cannot explain is fitted as well by a smaller |m| as by a larger s.
+    s gets a gradient but the data do not identify it; where it ends up depends on the initial
+    weights (chapter 6). A return target does identify a spread: `GaussianReturnHead`.
 
     The probability of "up" integrates the sigmoid over the Gaussian. We use the probit
-    approximation p ~= sigmoid(mean / sqrt(1 + pi * sigma^2 / 8)) (MacKay, 1992): deterministic
-    and within about 0.01 of a Monte-Carlo average (tested), so predictions repeat exactly.
+    approximation p ~= sigmoid(m / sqrt(1 + pi * s^2 / 8)) (MacKay, 1992): deterministic, so
+    predictions repeat exactly, and within 0.02 of the exact mean E[sigmoid(m + s * eps)],
+    eps ~ N(0, 1), for any m and s (tested).
     """
 
     def __init__(self, in_features: int, min_sigma: float = 1e-3):
@@ -196,10 +203,7 @@ class UncertainModel(nn.Module):
         return self.head(self.encode(x))
 
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.encode(x)
-        if hasattr(self.head, "predict_proba"):
-            return self.head.predict_proba(h)
-        return torch.sigmoid(self.head(h))
+        return batch_proba(self.head, self.encode(x))  # the head keeps the model contract on h
 
     def predict_uncertainty(self, x: torch.Tensor) -> torch.Tensor:
         if not hasattr(self.head, "predict_uncertainty"):
@@ -226,11 +230,12 @@ def enable_mc_dropout(model: nn.Module) -> int:
 @torch.no_grad()
 def mc_dropout_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 30,
                        seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Monte-Carlo dropout on a whole model whose output is a logit (Gal & Ghahramani, 2016).
+    """Monte-Carlo dropout on a whole model (Gal & Ghahramani, 2016).
 
     x: the model's input, e.g. [batch, stock, time, feature] -> (mean probability, std of the
-    probability), each shaped like the model's output. Runs the model ``n_samples`` times with
-    dropout on. Raises ValueError when the model has no dropout to sample.
+    probability), each [batch, stock]. Runs `companion.predict.batch_proba` ``n_samples`` times
+    with the model's dropout on, so any model of the course works, a (mean, spread) head included.
+    Raises ValueError when the model has no dropout to sample.
     """
     n_samples = check_int(n_samples, "n_samples", low=2, fix="A spread needs at least 2 passes.")
     seed = check_int(seed, "seed", low=0)
@@ -245,30 +250,23 @@ def mc_dropout_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 30,
     with torch.random.fork_rng(devices=cuda):
         torch.manual_seed(seed)
         try:
-            probs = torch.stack([torch.sigmoid(model(x)) for _ in range(n_samples)])
+            probs = torch.stack([batch_proba(model, x) for _ in range(n_samples)])
         finally:
             model.eval()
     return probs.mean(0), probs.std(0)
 
 
-@torch.no_grad()
 def predict_with_uncertainty(model: nn.Module, X, *, batch_size: int = 1024,
                              device: torch.device | str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(probability of up, uncertainty) as numpy arrays shaped like y, for a model with a head.
 
-    The model must define ``predict_proba(x)`` and ``predict_uncertainty(x)`` (an `UncertainModel`,
-    a `companion.models.DeepEnsemble`). X: numpy or tensor [samples, stock, time, feature].
+    The model must define ``predict_uncertainty(x)`` (an `UncertainModel`, a
+    `companion.models.DeepEnsemble`); the probability is `companion.predict.predict_proba`'s.
+    X: Windows, numpy or tensor [samples, stock, time, feature]; ``device`` moves the model there.
     """
-    for name in ("predict_proba", "predict_uncertainty"):
-        if not hasattr(model, name):
-            raise TypeError(f"{type(model).__name__} has no {name}(); wrap it in UncertainModel.")
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    device = next(model.parameters()).device if device is None else resolve_device(device)
-    model.eval()
-    X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X, dtype=torch.float32)
-    ps, us = [], []
-    for i in range(0, len(X), batch_size):
-        xb = X[i:i + batch_size].to(device)
-        ps.append(model.predict_proba(xb).float().cpu())
-        us.append(model.predict_uncertainty(xb).float().cpu())
-    return torch.cat(ps).numpy(), torch.cat(us).numpy()
+    if not callable(getattr(model, "predict_uncertainty", None)):
+        raise TypeError(f"{type(model).__name__} has no predict_uncertainty(); wrap it in "
+                        "UncertainModel with a head that has one, or use DeepEnsemble.")
+    p, u = predict_in_batches(model, X, batch_proba, lambda m, x: m.predict_uncertainty(x),
+                              batch_size=batch_size, device=device)
+    return p, u

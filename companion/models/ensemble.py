@@ -12,11 +12,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-
-def _member_proba(member: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    if hasattr(member, "predict_proba"):
-        return member.predict_proba(x)
-    return torch.sigmoid(member(x))
+from companion.predict import batch_logit, batch_proba
 
 
 class DeepEnsemble(nn.Module):
@@ -35,7 +31,7 @@ class DeepEnsemble(nn.Module):
 
     def member_probas(self, x: torch.Tensor) -> torch.Tensor:
         """[n_members, batch, stock] probabilities of every member."""
-        return torch.stack([_member_proba(m, x) for m in self.members])
+        return torch.stack([batch_proba(m, x) for m in self.members])
 
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
         return self.member_probas(x).mean(0)
@@ -44,8 +40,7 @@ class DeepEnsemble(nn.Module):
         return self.member_probas(x).std(0)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        p = self.predict_proba(x).clamp(1e-6, 1 - 1e-6)
-        return torch.log(p) - torch.log1p(-p)
+        return batch_logit(self, x)  # the logit of predict_proba
 
 
 def fit_ensemble(factory: Callable[[], nn.Module], train, val, *, n_members: int = 5,

@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from companion.checks import warn_renamed
+
 # Six colours that stay apart from each other (matplotlib's own sixth, brown, is close to its red).
 _COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "black"]
 
@@ -21,17 +23,22 @@ def _label(code: str) -> str:
 
 
 def price_chart(prices: pd.DataFrame, codes: list[str] | None = None, event_date=None,
-                normalise: bool = True, ax=None, title: str | None = None):
-    """Adjusted closes of ``codes`` over time, optionally as multiples of the first close.
+                normalize: bool = True, ax=None, title: str | None = None, *,
+                normalise: bool | None = None):
+    """Adjusted closes of ``codes`` over time, optionally (``normalize``) as multiples of the
+    first close. ``normalise`` is the deprecated spelling of ``normalize``.
 
     A dashed vertical line marks ``event_date``. Suspended days have no row, so a line simply
     jumps over them (nothing is drawn that did not trade). Returns the matplotlib Axes.
     """
+    if normalise is not None:
+        warn_renamed("price_chart(normalise=...)", "price_chart(normalize=...)")
+        normalize = normalise
     ax = ax or plt.subplots(figsize=(8, 4.2), layout="constrained")[1]
     codes = codes or list(dict.fromkeys(prices["code"]))
     for code, color in zip(codes, _COLORS * (len(codes) // len(_COLORS) + 1), strict=False):
         one = prices[prices["code"] == code].set_index("date")["adj_close"]
-        ax.plot(one.index, one / one.iloc[0] if normalise else one, lw=1.2, label=_label(code),
+        ax.plot(one.index, one / one.iloc[0] if normalize else one, lw=1.2, label=_label(code),
                 color=color)
     if event_date is not None:
         ax.axvline(pd.Timestamp(event_date), color="k", ls="--", lw=1)
@@ -39,7 +46,7 @@ def price_chart(prices: pd.DataFrame, codes: list[str] | None = None, event_date
                     xycoords=("data", "axes fraction"), xytext=(4, -12), textcoords="offset points",
                     fontsize=9)
     ax.set_xlabel("date")
-    ax.set_ylabel("adjusted close / first close" if normalise else "adjusted close (CNY)")
+    ax.set_ylabel("adjusted close / first close" if normalize else "adjusted close (CNY)")
     ax.set_title(title or "Adjusted closes")
     # Below the axes: inside, six names would cover the lines and the event label.
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)

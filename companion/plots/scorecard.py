@@ -15,8 +15,6 @@ import pandas as pd
 from companion.plots.validation import accuracy_intervals
 
 _INTERVAL_COLUMNS = ("accuracy", "accuracy_low", "accuracy_high")
-_REFERENCE_STYLES = [dict(color="black", ls=":", lw=1), dict(color="tab:green", ls="--", lw=1.2),
-                     dict(color="tab:red", ls="-.", lw=1.2), dict(color="tab:purple", ls="--", lw=1)]
 
 
 def _legend_below(ax, ncol: int = 3):
