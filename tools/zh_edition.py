@@ -247,18 +247,38 @@ def value_messages() -> dict[str, list[str]]:
     English build recorded (a period "2017-09-01 to 2017-11-17", a model's name).
     """
     found: dict[str, list[str]] = {}
+    roles: dict[str, set[str]] = {}   # expression (spaces normalised) -> the pages that hold it
     for page in pages():
         source = _source_of(page)
         if source.suffix != ".ipynb":
             continue
         for cell in nbformat.read(source, as_version=4).cells:
             codes = EVAL_ROLE.findall(cell.source) if cell.cell_type == "markdown" else [cell.source]
+            if cell.cell_type == "markdown":
+                for code in codes:
+                    roles.setdefault(_normalised(code), set()).add(page)
             for code in codes:
                 for words in chosen_words(code):
                     found.setdefault(words, []).append(page)
     for text, origins in recorded_words(phrases={words: words for words in found}).items():
-        found.setdefault(text, []).extend(origins)
+        # A role the sources no longer hold (a sentence edited or cut since the last English build)
+        # asks for no translation: the next build will not print it. A role moved to another page
+        # is kept, under the page that holds it now.
+        current = sorted({f"{page}: {{eval}}`{expression}`" for origin in origins
+                          for expression in [_expression_of(origin)]
+                          for page in roles.get(_normalised(expression), ())})
+        if current:
+            found.setdefault(text, []).extend(current)
     return found
+
+
+def _normalised(expression: str) -> str:
+    return " ".join(expression.split())
+
+
+def _expression_of(origin: str) -> str:
+    """The expression of an origin "page: {eval}`expression`" (as recorded_words writes it)."""
+    return origin.partition(": ")[2].removeprefix("{eval}`").removesuffix("`")
 
 
 def recorded_words(phrases: dict[str, str]) -> dict[str, list[str]]:
