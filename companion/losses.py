@@ -112,7 +112,7 @@ class HeteroscedasticBCE(nn.Module):
     Averaging the *likelihood* (not the loss) puts sigma in the loss, but for a 0/1 target only
     through the mean probability p = (1/T) * sum_t sigmoid(z_t) (the loss is -log p for y = 1,
     -log(1 - p) for y = 0), and p ~= sigmoid(mean / sqrt(1 + pi * sigma^2 / 8)): a larger sigma
-    with a proportionally larger |mean| gives the same loss, so the data do not identify sigma
+    with a proportionally larger ``|mean|`` gives the same loss, so the data do not identify sigma
     (chapter 6). `gaussian_nll` on returns does identify its spread.
     A negative sigma is refused: a scale cannot be negative, and the sampled logits
     would hide the bug (-sigma and sigma give the same spread).

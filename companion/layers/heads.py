@@ -73,7 +73,7 @@ class HeteroscedasticLogitHead(nn.Module):
     `companion.losses.HeteroscedasticBCE`, which samples z and scores the average likelihood.
     For a 0/1 target that is the likelihood of the mean probability, E[sigmoid(z)] ~=
     sigmoid(m / sqrt(1 + pi * s^2 / 8)): the loss sees m and s only through this ratio, so a day
-    whose outcome the inputs cannot explain is fitted as well by a smaller |m| as by a larger s.
+    whose outcome the inputs cannot explain is fitted as well by a smaller ``|m|`` as by a larger s.
     s gets a gradient but the data do not identify it; where it ends up depends on the initial
     weights (chapter 6). A return target does identify a spread: `GaussianReturnHead`.
 
