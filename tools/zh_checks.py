@@ -75,11 +75,12 @@ def shared_runs(text: str, source: str, run: int = RUN, allowed: list[str] = ALL
 
 def page_prose(html: str) -> str:
     """The prose of a built page: its article without code cells, outputs and inline code, which
-    both editions share (the code is the English edition's; the no-copy rule for it is checked there)."""
+    both editions share (the code is the English edition's; the no-copy rule for it is checked there).
+    On the API page, signatures (dt.sig) and the parameter names of the field lists are code too."""
     from bs4 import BeautifulSoup
 
     article = BeautifulSoup(html, "html.parser").select_one("article")
-    for shared in article.select(".cell_input, .cell_output, pre, code"):
+    for shared in article.select(".cell_input, .cell_output, pre, code, dt.sig, dl.field-list strong"):
         shared.decompose()
     return article.get_text(" ")
 
