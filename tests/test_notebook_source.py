@@ -114,10 +114,18 @@ def problems_of(notebook: str) -> list[str]:
                 if len(where) != 1:
                     found.append(f"cell {i}: {{eval}}`{expression}` reads {name!r}, assigned in cells {where} "
                                  "(it must be assigned in exactly one code cell)")
+                elif name in STUDENT_ANSWER_NAMES:
+                    found.append(f"cell {i}: {{eval}}`{expression}` reads {name!r}, which the student copy's "
+                                 "exercise cells assign again (answer = ...): after Run All the prose would "
+                                 "show theirs; rename it")
                 elif not is_solution(cell) and is_solution(all_cells[where[0]]):
                     found.append(f"cell {i}: {{eval}}`{expression}` reads {name!r}, which only a solution "
                                  f"cell ({where[0]}) assigns: the student copy would show an error")
     return found
+
+
+# The student copies add after each exercise a cell `answer = ...` (tools.make_student.answer_cell).
+STUDENT_ANSWER_NAMES = {"answer"}
 
 
 def figure_problems(notebook: str) -> list[str]:
@@ -170,6 +178,8 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
         {"cell_type": "code", "metadata": {}, "source": "acc = 0.6"},
         {"cell_type": "code", "metadata": {"tags": ["solution"]}, "source": "secret = 1"},
         {"cell_type": "markdown", "metadata": {}, "source": "{eval}`show(secret)`"},
+        {"cell_type": "code", "metadata": {}, "source": "answer = 3"},
+        {"cell_type": "markdown", "metadata": {}, "source": "{eval}`show(answer)`"},
     ]}
     (tmp_path / "x.ipynb").write_text(json.dumps(nb))
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
@@ -177,6 +187,7 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
     assert "ends with ';'" in found and "glue" in found and "((1))" in found
     assert "reads 'acc', assigned in cells [0, 2]" in found
     assert "only a solution cell" in found
+    assert "reads 'answer', which the student copy's exercise cells assign again" in found
     assert "0 numbered figures" in figure_problems("x.ipynb")[0]
     assert equation_problems("x.ipynb")
 
