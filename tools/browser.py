@@ -194,7 +194,9 @@ def accessibility(b, base: str, path: str, modes=("light", "dark"), *,
     found = {}
     try:
         page.goto(base + path, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        # Beside the page check on two busy cores, a chapter with many widgets once needed more than
+        # playwright's default 30 s to go quiet; this waits longer, it checks nothing less.
+        page.wait_for_load_state("networkidle", timeout=90_000)
         axe = Axe()
         structure = _violations(axe.run(page, options={
             "runOnly": {"type": "tag", "values": AXE_TAGS}, "rules": {"color-contrast": {"enabled": False}}}))
