@@ -128,8 +128,8 @@ def batch_logit(model: nn.Module, x: torch.Tensor, *, eps: float = 1e-6) -> torc
 
     A model without predict_proba gives its own logits, exactly; a model with one gives
     ln(p / (1 - p)) of its P(up), p kept in [eps, 1 - eps] so that the logit stays finite.
-    This is what temperature scaling divides, so that it rescales the probability the model
-    reports (for MC dropout: the average over masks, not one pass without dropout).
+    `companion.models.DeepEnsemble.forward` returns it, so that its logits agree with the
+    probability it reports.
     """
     if callable(getattr(model, "predict_proba", None)):
         p = model.predict_proba(x).clamp(eps, 1 - eps)
