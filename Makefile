@@ -89,22 +89,34 @@ translation: $(SETUP)  ## after changing English prose and its catalog entries: 
 REPORTS := _build/reports
 JUNIT = --junitxml=$(REPORTS)/$(1).xml
 
-# The two long steps share the machine's two cores: nbval runs the student copies of the chapters
-# (proving they run without their solutions) while the book build executes the full chapters,
-# solution cells included, with any error failing the build. Each gets one thread.
-# The JupyterLab run of every chapter (CPU) and the fresh-clone set-up (mostly pip) also share them.
-test: lint unit  ## every check: ruff, unit tests, notebooks, book build, book pages, browser, JupyterLab, no-make set-up
+# `make test` runs its steps in three stages, two jobs at a time on the machine's two cores:
+# 1. nbval runs the student copies of the chapters (proving they run without their solutions)
+#    while the book build executes the full chapters, solution cells included, with any error
+#    failing the build. Each gets one thread.
+# 2. axe-core's accessibility check (Chromium on every page, about 4 min) beside, in turn, the
+#    checks of the built pages, the page visits in Chromium and the unit tests (one thread).
+# 3. The JupyterLab run of every chapter beside the fresh-clone set-up (mostly pip).
+# The unit tests need no book; they run in stage 2, where a core is free, rather than first.
+# While developing, `make unit` runs them alone (about 1.5 min).
+test: lint  ## every check: ruff, unit tests, notebooks, book build, book pages, browser, JupyterLab, no-make set-up
+	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 --output-sync=target student-notebooks book
-	$(MAKE) --no-print-directory book-check browser
+	$(MAKE) --no-print-directory -j2 --output-sync=target browser-a11y checks-in-turn
 	$(MAKE) --no-print-directory -j2 --output-sync=target lab-test no-make-setup
 	@$(BIN)/python -m tools.test_summary $(REPORTS)
+
+.PHONY: checks-in-turn
+checks-in-turn: $(HTML) $(HTML_ZH)
+	$(MAKE) --no-print-directory book-check
+	$(MAKE) --no-print-directory browser-pages
+	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory unit
 
 lint: $(SETUP)  ## ruff, and no notebook committed with outputs
 	$(BIN)/ruff check .
 	$(BIN)/nbstripout --verify $(NOTEBOOKS) || { echo "A notebook holds outputs: run '$(BIN)/nbstripout $(NOTEBOOKS)'."; exit 1; }
 
 unit: $(SETUP)  ## unit and property tests of the companion package
-	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
+	mkdir -p $(REPORTS)
 	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not book and not lab and not fresh_clone" --ignore=tests/browser --ignore=tests/lab -q $(call JUNIT,1-unit)
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p tests.nbval_guard -p no:cacheprovider
@@ -121,10 +133,10 @@ browser: $(HTML) $(HTML_ZH) chromium  ## every page in headless Chromium, networ
 	$(MAKE) --no-print-directory -j2 --output-sync=target browser-pages browser-a11y
 
 .PHONY: browser-pages browser-a11y
-browser-pages:
+browser-pages: $(HTML) $(HTML_ZH) chromium
 	$(TEST_ENV) $(BIN)/python -m pytest tests/browser --ignore=tests/browser/test_accessibility.py -q $(call JUNIT,4-browser)
 
-browser-a11y:
+browser-a11y: $(HTML) $(HTML_ZH) chromium
 	$(TEST_ENV) $(BIN)/python -m pytest tests/browser/test_accessibility.py -q $(call JUNIT,4-accessibility)
 
 no-make-setup: $(SETUP)  ## the set-up without make (tools/setup_course.py) in a fresh clone, then a chapter (~2 min)

@@ -163,6 +163,12 @@ def search(b, base: str, edition: str, query: str) -> list[str]:
 # axe-core's rule sets for WCAG 2.0 and 2.1, levels A and AA, and its best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SERIOUS = ("serious", "critical")
+# Report only the failing nodes. axe otherwise describes every node that passed each rule (a
+# selector and an HTML excerpt for each of thousands), which the check never reads: this keeps
+# every rule and every node checked and took a quarter off the check's time (129 s -> 98 s for
+# the English pages, alone on the course machine). axe-playwright-python sets it by default, but
+# any `options` passed replace its defaults.
+VIOLATIONS_ONLY = {"resultTypes": ["violations"]}
 # An autodoc entry's signature after the first of its group (entries of a module, methods of a class).
 REPEATED_SIGNATURES = "dl.py ~ dl.py > dt.sig"
 
@@ -199,6 +205,7 @@ def accessibility(b, base: str, path: str, modes=("light", "dark"), *,
         page.wait_for_load_state("networkidle", timeout=90_000)
         axe = Axe()
         structure = _violations(axe.run(page, options={
+            **VIOLATIONS_ONLY,
             "runOnly": {"type": "tag", "values": AXE_TAGS}, "rules": {"color-contrast": {"enabled": False}}}))
         for mode in modes:
             page.evaluate("mode => { document.documentElement.dataset.theme = mode;"
@@ -208,7 +215,7 @@ def accessibility(b, base: str, path: str, modes=("light", "dark"), *,
             page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
             skipped = [] if code_contrast else [[".highlight"], [REPEATED_SIGNATURES]]
             contrast = axe.run(page, context={"exclude": skipped} if skipped else None,
-                               options={"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+                               options={**VIOLATIONS_ONLY, "runOnly": {"type": "rule", "values": ["color-contrast"]}})
             found[mode] = structure + _violations(contrast)
     finally:
         context.close()
