@@ -71,10 +71,16 @@ $(KIT): $(SETUP) $(KIT_SOURCES)
 $(KIT_ZH): $(SETUP) $(KIT_SOURCES) $(CATALOGS) tools/translate_notebook.py
 	$(BIN)/python -m tools.student_kit $@ zh
 
+# Sphinx rebuilds only the pages whose source changed. A change to the book's extensions or static
+# files (CSS, JavaScript) changes no page's source, and Sphinx, finding no page out of date, stops
+# before it copies the static files: such a change rebuilds every page (--all).
+WHOLE_BOOK_SOURCES := book/_ext/% book/_static/%
+
 $(HTML): $(SETUP) $(BOOK_SOURCES) $(KIT)
 	# -W: warnings are errors; -n: a broken cross-reference is a warning, hence an error.
 	# A failed build may still have written index.html: remove it, so that the next make rebuilds.
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going || { rm -f $@; exit 1; }
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going \
+	  $(if $(filter $(WHOLE_BOOK_SOURCES),$?),--all) || { rm -f $@; exit 1; }
 	@touch $@
 
 # The Chinese edition reads the chapters as the English build executed them and the numbers its
