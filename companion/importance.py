@@ -42,9 +42,14 @@ def permutation_scores(model: torch.nn.Module, X: np.ndarray, y: np.ndarray,
     stock
         score the loss of this stock only (``None``: all stocks).
 
+    Returns
+    -------
+    A frame: group, increase (mean over repeats), increase_std, base_loss.
+
+    Notes
+    -----
     The probabilities are `companion.predict.predict_proba`'s, so every model of the course works,
     heads whose forward returns a (mean, spread) pair included; the model is left in eval mode.
-    Returns a frame: group, increase (mean over repeats), increase_std, base_loss.
     """
     X = np.asarray(X, dtype=np.float32)
     y = np.asarray(y)

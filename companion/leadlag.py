@@ -48,7 +48,9 @@ def cross_correlations(returns: pd.DataFrame, lags: Sequence[int] = (1, 2, 3, 4,
     alpha
         level of the tests after correction.
 
-    Returns one row per (leader, follower, lag): corr, n (days with both returns), se = 1/sqrt(n),
+    Returns
+    -------
+    One row per (leader, follower, lag): corr, n (days with both returns), se = 1/sqrt(n),
     z = corr * sqrt(n), p (two-sided, normal), p_bonferroni, q_bh, and significant_bonferroni /
     significant_bh at ``alpha``. The corrections count every row of the frame as one test.
     """

@@ -1,7 +1,10 @@
 """Computed numbers for the prose: one way that the book and JupyterLab both render.
 
-A chapter's markdown shows a number with MyST's inline ``{eval}`` role, e.g.
-``{eval}`pct(accuracy)` ``. The role asks the running kernel for the value of the expression:
+A chapter's markdown shows a number with MyST's inline ``{eval}`` role::
+
+    The model is right on {eval}`pct(accuracy)` of the test days.
+
+The role asks the running kernel for the value of the expression:
 myst-nb does it while it builds the book (``execute_notebooks: inline``) and jupyterlab-myst does
 it when the learner runs the markdown cell. Both show the result's plain-text form, and a
 Python string would show with its quotes in JupyterLab, so every helper here returns a `Shown`:

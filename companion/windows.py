@@ -117,14 +117,15 @@ def make_windows(features: pd.DataFrame, prices: pd.DataFrame, lookback: int = 2
     prices : the tidy price frame the features came from (for adj_close, the target).
     lookback, horizon : days of input per sample; trading days ahead of the target.
     codes : the stocks, in the order of the stock axis (default: sorted codes of ``prices``).
-
-    The trading calendar is every date in ``prices``. A sample is dropped when any stock lacks a
-    feature value on any of its input days (history too short, suspension) or its target
-    (suspended at t or t + horizon). Nothing is filled in.
-
     missing : what to say about samples dropped because one stock lacked a row: "drop" records
         it in ``windows.dropped`` (per stock) and in the repr; "warn" also warns; "raise" refuses.
         When no sample is left at all, a ValueError names the stocks missing most days and the fix.
+
+    Notes
+    -----
+    The trading calendar is every date in ``prices``. A sample is dropped when any stock lacks a
+    feature value on any of its input days (history too short, suspension) or its target
+    (suspended at t or t + horizon). Nothing is filled in.
     """
     if missing not in ("drop", "warn", "raise"):
         raise ValueError(f"missing must be 'drop', 'warn' or 'raise', got {missing!r}")

@@ -9,7 +9,7 @@ from tests.nbval_guard import ROOT
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from api_names import public_entries, public_modules, public_names  # noqa: E402
-from api_reference import api_target  # noqa: E402
+from api_reference import api_target, described_not_typed  # noqa: E402
 
 
 def test_every_name_of_an_all_is_public():
@@ -64,3 +64,13 @@ def test_a_name_two_objects_share_links_nowhere(monkeypatch):
         assert api_target("a.fit") == "companion.a.fit"
     finally:
         api_reference._resolver.cache_clear()
+
+
+def test_one_line_parameters_become_numpy_fields_and_nothing_else_moves():
+    doc = ["Cut windows.", "", "Parameters", "----------", "lookback, horizon : days of input; days ahead.",
+           "codes : the stocks (default: all).", "    Continued here.", "", "Returns", "-------",
+           "Windows : kept as written.", "", "Notes", "-----", "x : not a field here."]
+    assert described_not_typed(doc) == [
+        "Cut windows.", "", "Parameters", "----------", "lookback, horizon", "    days of input; days ahead.",
+        "codes", "    the stocks (default: all).", "    Continued here.", "", "Returns", "-------",
+        "Windows : kept as written.", "", "Notes", "-----", "x : not a field here."]

@@ -6,6 +6,8 @@
   ``__all__`` appears on the next build; nothing on the page lists names by hand.
 - The docstrings are English in both editions: the generated entries are marked untranslatable, so
   the Chinese catalog of the page holds its title and introduction only.
+- A name a docstring writes in single backticks shows as code, linked to its entry (or its
+  module's section) when it names a public object (or a module) of companion.
 - On every other page, the first inline code literal that names a public object (```fit```,
   ```companion.train.fit```, ```Standardizer```, ```prepare(source, DataConfig)```) becomes a link
   to its entry; later mentions on the page stay plain. A name links only when it resolves to one
@@ -68,6 +70,8 @@ class CompanionApi(SphinxDirective):
         holder = nodes.section()   # a section, so that the module titles may nest in it
         holder.document = self.state.document
         nested_parse_with_titles(self.state, StringList(api_source(), source="companion-api"), holder)
+        for cited in list(holder.findall(nodes.title_reference)):
+            cited.parent.replace(cited, _docstring_name(cited.astext()))
         # English in both editions: no catalog message, no "untranslated" warning in Chinese.
         # Blocks, and the inline nodes Sphinx marked translatable (a field's body, e.g. Returns);
         # other inline nodes are not translated anyway, and a "translatable" key on a signature's
@@ -76,6 +80,22 @@ class CompanionApi(SphinxDirective):
             if not isinstance(text, nodes.Inline) or "translatable" in text:
                 text["translatable"] = False
         return holder.children
+
+
+def _docstring_name(text: str) -> nodes.Node:
+    """A name a docstring wrote in single backticks (`batch_proba`, `companion.metrics`), which reST
+    would set in italics: code, linked to its entry or module section when it names one."""
+    literal = nodes.literal(text, text)
+    if target := api_target(text):
+        return _xref(literal, target)
+    if text in _modules():
+        return _xref(literal, text, reftype="mod")
+    return literal
+
+
+@lru_cache(maxsize=1)
+def _modules() -> set[str]:
+    return {entry.module for entry in public_entries()}
 
 
 def _entry_docstring(app, what, name, obj, options, lines) -> None:
@@ -138,6 +158,7 @@ class LinkApiNames(SphinxTransform):
             if target is None or target in linked or _inside_link_or_title(literal):
                 continue
             linked.add(target)
+            literal["classes"] = [*literal.get("classes", []), "api-link"]   # a chapter's link
             literal.parent.replace(literal, _xref(literal, target))
 
 
@@ -151,12 +172,13 @@ def _inside_link_or_title(node: nodes.Node) -> bool:
     return False
 
 
-def _xref(literal: nodes.literal, target: str) -> addnodes.pending_xref:
-    """`literal`, wrapped in a cross-reference to the Python object `target` (as {py:obj} would)."""
-    ref = addnodes.pending_xref("", refdomain="py", reftype="obj", reftarget=target, refexplicit=True,
+def _xref(literal: nodes.literal, target: str, reftype: str = "obj") -> addnodes.pending_xref:
+    """`literal`, wrapped in a cross-reference to the Python object `target` (as {py:obj} would;
+    ``reftype="mod"`` for a module)."""
+    ref = addnodes.pending_xref("", refdomain="py", reftype=reftype, reftarget=target, refexplicit=True,
                                 refwarn=True, **{"py:module": None, "py:class": None})
     ref.source, ref.line = literal.source, literal.line
-    literal["classes"] = [*literal.get("classes", []), "xref", "py", "py-obj", "api-link"]
+    literal["classes"] = [*literal.get("classes", []), "xref", "py", f"py-{reftype}"]
     ref += literal.deepcopy()
     return ref
 
@@ -165,7 +187,30 @@ def _napoleon_except_constants(app, what, name, obj, options, lines) -> None:
     """Napoleon for functions and classes; a constant's doc comment stays as written (napoleon would
     read "Every shipped security: code, ..." as a type, "Every shipped security", and a description)."""
     if what not in ("data", "attribute"):
+        lines[:] = described_not_typed(lines)
         napoleon._process_docstring(app, what, name, obj, options, lines)
+
+
+# numpy's layout: a heading, then a line of dashes as long.
+FIELD_SECTIONS = {"Parameters", "Other Parameters", "Attributes"}
+ONE_LINE_FIELD = re.compile(r"^(\*{0,2}[A-Za-z_]\w*(?:, \*{0,2}[A-Za-z_]\w*)*) : (.+)$")
+
+
+def described_not_typed(lines: list[str]) -> list[str]:
+    """The course's docstrings may write a parameter on one line, ``name : what it is``, where numpy's
+    layout puts the type: rewritten as numpy's ``name`` line with the description indented under
+    it, so that napoleon shows a description, not a type (the docstrings never give types there)."""
+    out: list[str] = []
+    section = None
+    for i, line in enumerate(lines):
+        underline = lines[i + 1] if i + 1 < len(lines) else ""
+        if underline.strip() and set(underline.strip()) == {"-"} and len(underline.strip()) == len(line.strip()):
+            section = line.strip()
+        elif section in FIELD_SECTIONS and (field := ONE_LINE_FIELD.match(line)):
+            out += [field.group(1), "    " + field.group(2)]
+            continue
+        out.append(line)
+    return out
 
 
 def setup(app: Sphinx) -> dict:

@@ -36,6 +36,8 @@ class FeatureWeighting(nn.Module):
         layer starts as the identity). ``"softmax"``: ``w = n_features * softmax(logits)`` over
         features, so each stock's weights are positive and average 1.
 
+    Shapes
+    ------
     Forward: ``x [batch, stock, time, feature] -> [batch, stock, time, feature]``.
     ``weights`` gives the table actually applied, ``[stock, feature]``.
     """

@@ -58,10 +58,14 @@ class StockExperts(nn.Module):
     impl
         ``"loop"``, ``"batched"`` or ``"auto"`` (pick per call with :func:`choose_impl`).
 
+    Notes
+    -----
     The weights use PyTorch's LSTM layout and gate order (input, forget, cell, output), stacked
     over stocks: ``weight_ih [stock, 4*hidden, feature]``, ``weight_hh [stock, 4*hidden, hidden]``,
     ``bias_ih``/``bias_hh [stock, 4*hidden]``. ``load_from_lstms`` copies a list of ``nn.LSTM``.
 
+    Shapes
+    ------
     Forward: ``x [batch, stock, time, feature] -> h [batch, stock, time, hidden]`` (every step's
     hidden state; ``h[:, :, -1]`` is each expert's summary of its window).
     """

@@ -68,17 +68,17 @@ class TwoLevelLSTM(nn.Module):
         (independent per-stock models with ``experts="loop"``, a pooled model with ``"shared"``),
         the comparisons of chapter 04.
 
-    Methods
-    -------
-    forward(x) -> logits ``[batch, stock]`` (use with ``BCEWithLogitsLoss``).
-    features(x) -> the per-stock representation ``[batch, stock, feature_size]`` that the final
-        per-stock linear layer reads: the stock's own expert state at the last day, concatenated
-        with the coordinator's last state (shared by all stocks). To put another head on the
-        model, call ``features`` and map its last axis; because the coordinator part is the same
-        for every stock, give the head per-stock weights (``StockLinear``) if it should use
-        cross-stock information differently for each stock.
-    attention(x) -> the feature weights the weighting layer applied: ``[stock, feature]``
-        (static/softmax), ``[batch, stock, time, feature]`` (input attention), or None.
+    Notes
+    -----
+    - ``forward(x)`` -> logits ``[batch, stock]`` (use with ``BCEWithLogitsLoss``).
+    - ``features(x)`` -> the per-stock representation ``[batch, stock, feature_size]`` that the
+      final per-stock linear layer reads: the stock's own expert state at the last day,
+      concatenated with the coordinator's last state (shared by all stocks). To put another head
+      on the model, call ``features`` and map its last axis; because the coordinator part is the
+      same for every stock, give the head per-stock weights (``StockLinear``) if it should use
+      cross-stock information differently for each stock.
+    - ``attention(x)`` -> the feature weights the weighting layer applied: ``[stock, feature]``
+      (static/softmax), ``[batch, stock, time, feature]`` (input attention), or None.
     """
 
     def __init__(self, n_stocks: int, n_features: int, expert_hidden: int = 16,
