@@ -99,7 +99,7 @@ JUNIT = --junitxml=$(REPORTS)/$(1).xml
 # 1. nbval runs the student copies of the chapters (proving they run without their solutions)
 #    while the book build executes the full chapters, solution cells included, with any error
 #    failing the build. Each gets one thread.
-# 2. axe-core's accessibility check (Chromium on every page, about 4 min) beside, in turn, the
+# 2. axe-core's accessibility check (Chromium on every page, about 5 min) beside, in turn, the
 #    checks of the built pages, the page visits in Chromium and the unit tests (one thread).
 # 3. The JupyterLab run of every chapter beside the fresh-clone set-up (mostly pip).
 # The unit tests need no book; they run in stage 2, where a core is free, rather than first.
