@@ -2,7 +2,7 @@
 
 One definition, used by the page (book/_ext/api_reference.py), by the links from the chapters to
 it, and by the tests that check the page lists every name (tests/test_api_names.py,
-tests/browser/test_api_page.py). Plain Python, no Sphinx: the tests import it from book/_ext.
+tests/test_book_api.py, tests/browser/test_pages.py). Plain Python, no Sphinx: the tests import it from book/_ext.
 
 A public name is a dotted path a reader can import, e.g. ``companion.train.fit``:
 
@@ -57,11 +57,16 @@ def _module_all(module: str) -> list[str] | None:
     return getattr(importlib.import_module(module), "__all__", None)
 
 
+@lru_cache(maxsize=1)
+def _all_modules() -> tuple[str, ...]:
+    """Every module of companion, private ones included: the package, then what it walks to."""
+    package = importlib.import_module(PACKAGE)
+    return (PACKAGE, *(m.name for m in pkgutil.walk_packages(package.__path__, PACKAGE + ".")))
+
+
 def public_modules() -> list[str]:
     """Every public module of companion, the packages included, in import-path order."""
-    package = importlib.import_module(PACKAGE)
-    found = [PACKAGE] + [m.name for m in pkgutil.walk_packages(package.__path__, PACKAGE + ".")]
-    public = [m for m in found if not any(part.startswith("_") for part in m.split("."))]
+    public = [m for m in _all_modules() if not any(part.startswith("_") for part in m.split("."))]
     # A subpackage with __all__ exposes exactly that: its own modules are its implementation.
     closed = [m for m in public if m != PACKAGE and _is_package(m) and _module_all(m) is not None]
     return sorted(m for m in public if not any(m.startswith(c + ".") for c in closed))
@@ -112,9 +117,7 @@ def _origin(module: str, name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _all_imports() -> dict[tuple[str, str], tuple[str, str]]:
-    package = importlib.import_module(PACKAGE)
-    modules = [PACKAGE] + [m.name for m in pkgutil.walk_packages(package.__path__, PACKAGE + ".")]
-    return {(m, name): origin for m in modules for name, origin in _imports(m).items()}
+    return {(m, name): origin for m in _all_modules() for name, origin in _imports(m).items()}
 
 
 def _kind(path: str) -> str:
